@@ -1,1 +1,7 @@
-export {};
+export { startSimulator } from './server.ts';
+export type { RunningSimulator } from './server.ts';
+export type { SimulatorOptions } from './options.ts';
+export { SCENARIOS, SCENARIO_HEADER } from './scenario.ts';
+export type { Scenario } from './scenario.ts';
+export { estimateTokens } from './text.ts';
+export { OPENAI_MODELS, ANTHROPIC_MODELS } from './openai-misc.ts';
