@@ -1,1 +1,20 @@
-export {};
+export { StorageError, type StorageErrorCode } from './errors.ts';
+export { DEFAULT_DATABASE, DEFAULT_RETENTION_DAYS, storeConfigFromEnv, type StoreConfig } from './config.ts';
+export type { Driver } from './driver.ts';
+export { openDriver } from './open-driver.ts';
+export { LOCK_FILE_NAME } from './drivers/data-dir-lock.ts';
+export { migrate, type MigrateResult } from './migrate.ts';
+export { MIGRATIONS } from './migrations/index.ts';
+export type { Migration } from './migrations/migration.ts';
+export { createMigrationContext, type MigrationContext, type MigrationContextOptions } from './migrations/context.ts';
+export { MINUTELY_RETENTION_DAYS, ROLLUP_KEYS } from './migrations/rollup-sql.ts';
+export {
+  CLOCK_SKEW_MS,
+  configureSpanDedup,
+  forgetRecentSpanKeys,
+  insertSpans,
+  type InsertSpansResult,
+} from './spans/insert-spans.ts';
+export type { RecentSpanKeysOptions } from './spans/recent-span-keys.ts';
+export { SPAN_ROW_SELECT, fromSpanSelectRow, toSpanInsertRow } from './spans/span-insert-row.ts';
+export { rebuildRollups, type RebuildRollupsOptions } from './rollups.ts';

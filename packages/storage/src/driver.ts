@@ -1,0 +1,50 @@
+/**
+ * The narrow seam between Sightline and ClickHouse. Both implementations (embedded chDB and a
+ * ClickHouse server) pass one conformance suite (`driver-conformance.ts`).
+ *
+ * Result rows are plain JSON objects. 64-bit integers come back as JS numbers on both drivers
+ * (`output_format_json_quote_64bit_integers=0`): select nanosecond timestamps with `toString(...)`
+ * when exactness matters.
+ */
+export interface Driver {
+  readonly kind: 'chdb' | 'server';
+  /** The database unqualified table names resolve to. */
+  readonly database: string;
+  /** Runs a SELECT; values travel only as `{name:Type}` parameters. */
+  query<T = Record<string, unknown>>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
+  /** Inserts rows as JSONEachRow. `dedupToken` makes a retried insert of the same batch a no-op. */
+  insert(table: string, rows: readonly object[], opts?: { dedupToken?: string }): Promise<void>;
+  /** Runs DDL or any statement without a result. */
+  command(sql: string, params?: Record<string, unknown>): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Settings both drivers apply to every query so results look the same whichever engine answers. */
+export const QUERY_SETTINGS = {
+  output_format_json_quote_64bit_integers: 0,
+  output_format_json_quote_denormals: 0,
+  date_time_output_format: 'simple',
+} as const;
+
+/**
+ * Settings of an insert carrying a de-duplication token. Synchronous so the token applies (async
+ * inserts de-duplicate differently) and so materialized views have run when the promise settles.
+ */
+export function insertSettings(dedupToken: string | undefined): Record<string, string | number> {
+  const settings: Record<string, string | number> = {
+    async_insert: 0,
+    deduplicate_blocks_in_dependent_materialized_views: 1,
+    input_format_skip_unknown_fields: 0,
+  };
+  if (dedupToken !== undefined) settings.insert_deduplication_token = dedupToken;
+  return settings;
+}
+
+/** Table names reach SQL text, so they are checked against a plain-identifier pattern first. */
+export function assertTableName(table: string): string {
+  if (!/^([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {
+    throw new TypeError(`not a table name: "${table}"`);
+  }
+  return table;
+}

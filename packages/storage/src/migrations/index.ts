@@ -1,0 +1,18 @@
+import type { Migration } from './migration.ts';
+import { spansMigration } from './0001-spans.ts';
+import { traceIndexMigration } from './0002-trace-index.ts';
+import { rollupsMigration } from './0003-rollups.ts';
+import { projectsKeysMigration } from './0100-projects-keys.ts';
+import { alertsMigration } from './0300-alerts.ts';
+
+/**
+ * Every migration, in id order. Other parts append one line each for their metadata tables
+ * (ingest/keys 0100–0199, pricing 0200–0299, alerts 0300–0399, queries 0400–0499).
+ */
+export const MIGRATIONS: Migration[] = [
+  spansMigration,
+  traceIndexMigration,
+  rollupsMigration,
+  projectsKeysMigration,
+  alertsMigration,
+];

@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import type { SpanRow } from '@sightline/contracts';
+import type { Driver } from '../driver.ts';
+import { StorageError } from '../errors.ts';
+import { RecentSpanKeys, spanKey, type RecentSpanKeysOptions } from './recent-span-keys.ts';
+import { toSpanInsertRow } from './span-insert-row.ts';
+import { findStoredSpanKeys, loadRecentSpanKeys } from './stored-span-keys.ts';
+
+export interface InsertSpansResult {
+  /** Spans written. */
+  inserted: number;
+  /** Spans dropped because the same (ProjectId, TraceId, SpanId) was already stored or repeated in the batch. */
+  duplicates: number;
+}
+
+/** Client clocks run ahead of ours by up to this much without weakening de-duplication. */
+export const CLOCK_SKEW_MS = 10 * 60_000;
+
+interface DedupState {
+  keys: RecentSpanKeys;
+  warmed: boolean;
+  /** insertSpans calls on one driver run one at a time, so two batches never race past the check. */
+  tail: Promise<unknown>;
+}
+
+const dedupStates = new WeakMap<Driver, DedupState>();
+
+/** Sizes the recent-key memory of a driver (before its first insertSpans). */
+export function configureSpanDedup(driver: Driver, opts: RecentSpanKeysOptions): void {
+  dedupStates.set(driver, { keys: new RecentSpanKeys(opts), warmed: false, tail: Promise.resolve() });
+}
+
+/** Drops the recent-key memory, as a restart would; the next insert warms it again from ClickHouse. */
+export function forgetRecentSpanKeys(driver: Driver): void {
+  dedupStates.delete(driver);
+}
+
+/**
+ * Writes spans once per (ProjectId, TraceId, SpanId), so a redelivered batch is counted once in raw
+ * reads and in every rollup:
+ *  1. repeats inside the batch are dropped;
+ *  2. keys ingested recently are known from a bounded in-memory set (warmed from ClickHouse at first use);
+ *  3. a span older than what that memory covers is looked up in `spans`;
+ *  4. the insert carries `insert_deduplication_token` (a hash of the batch's keys), so a retry of an
+ *     insert whose acknowledgement was lost is dropped by ClickHouse together with its views' blocks.
+ * Rows are validated for their identity fields first; a bad row rejects the batch and writes nothing.
+ */
+export async function insertSpans(
+  driver: Driver,
+  rows: readonly SpanRow[],
+  opts: { dedupToken?: string } = {},
+): Promise<InsertSpansResult> {
+  let state = dedupStates.get(driver);
+  if (state === undefined) {
+    state = { keys: new RecentSpanKeys(), warmed: false, tail: Promise.resolve() };
+    dedupStates.set(driver, state);
+  }
+  const run = state.tail.then(() => insertSerialised(driver, state, rows, opts.dedupToken));
+  state.tail = run.catch(() => undefined); // the caller gets the error through `run`
+  return run;
+}
+
+async function insertSerialised(
+  driver: Driver,
+  state: DedupState,
+  rows: readonly SpanRow[],
+  callerToken: string | undefined,
+): Promise<InsertSpansResult> {
+  if (rows.length === 0) return { inserted: 0, duplicates: 0 };
+  const keyed = rows.map((row, index) => ({ row, key: keyOf(row, index), startMs: startMsOf(row, index) }));
+  if (!state.warmed) {
+    const sinceMs = Date.now() - state.keys.windowMs;
+    const recent = await loadRecentSpanKeys(driver, sinceMs, state.keys.maxKeys);
+    for (const { key, ingestedAtMs } of recent) state.keys.add(key, ingestedAtMs);
+    // A full load may have cut keys off at its oldest millisecond: the memory is complete only after it.
+    const oldest = recent[0]?.ingestedAtMs;
+    state.keys.markWarm(recent.length >= state.keys.maxKeys && oldest !== undefined ? oldest + 1 : sinceMs);
+    state.warmed = true;
+  }
+  const seenInBatch = new Set<string>();
+  const candidates = keyed.filter(({ key }) => {
+    if (seenInBatch.has(key) || state.keys.has(key)) return false;
+    seenInBatch.add(key);
+    return true;
+  });
+  // A span that started after the memory's horizon (less the skew allowance) was never ingested earlier.
+  const cutoff = state.keys.horizonMs + CLOCK_SKEW_MS;
+  const unsure = candidates.filter(({ startMs }) => startMs < cutoff).map(({ row }) => row);
+  const stored = unsure.length === 0 ? new Set<string>() : await findStoredSpanKeys(driver, unsure);
+  const fresh = stored.size === 0 ? candidates : candidates.filter(({ key }) => !stored.has(key));
+  if (fresh.length > 0) {
+    const hash = createHash('sha256').update(callerToken ?? '');
+    for (const { key } of fresh) hash.update(key);
+    await driver.insert(
+      'spans',
+      fresh.map(({ row }) => toSpanInsertRow(row)),
+      { dedupToken: `sightline-spans-${hash.digest('base64url')}` },
+    );
+    const now = Date.now();
+    for (const { key } of fresh) state.keys.add(key, now);
+  }
+  return { inserted: fresh.length, duplicates: rows.length - fresh.length };
+}
+
+function keyOf(row: SpanRow, index: number): string {
+  if (typeof row.ProjectId !== 'string' || row.ProjectId === '') invalid(index, 'ProjectId must be a non-empty string');
+  if (typeof row.TraceId !== 'string' || row.TraceId === '') invalid(index, 'TraceId must be a non-empty string');
+  if (typeof row.SpanId !== 'string' || row.SpanId === '') invalid(index, 'SpanId must be a non-empty string');
+  return spanKey(row.ProjectId, row.TraceId, row.SpanId);
+}
+
+function startMsOf(row: SpanRow, index: number): number {
+  if (typeof row.Timestamp !== 'string' || !/^\d{1,19}$/.test(row.Timestamp)) {
+    invalid(index, 'Timestamp must be nanoseconds since the epoch as a decimal string');
+  }
+  return Number(BigInt(row.Timestamp) / 1_000_000n);
+}
+
+function invalid(index: number, what: string): never {
+  throw new StorageError('INVALID_ARGUMENT', `span row ${index}: ${what}; nothing from this batch was written`);
+}
