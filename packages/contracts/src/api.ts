@@ -136,6 +136,8 @@ export const SpanDetail = z.object({
   promptVersion: z.string(),
   userId: z.string(),
   sessionId: z.string(),
+  /** 'default' | 'batch' | 'flex' | 'priority' | '' — picks the price the cost was computed with. */
+  serviceTier: z.string(),
   toolName: z.string(),
   attempt: z.number(),
   validationStatus: z.string(),
@@ -199,6 +201,22 @@ export const TOP_LISTS = [
 export const TopListName = z.enum(TOP_LISTS);
 export type TopListName = z.infer<typeof TopListName>;
 
+/** Query of `GET /api/top/:list`. Filters narrow the calls the list is computed over. */
+export const TopListQuery = TraceFilters.pick({
+  from: true,
+  to: true,
+  service: true,
+  environment: true,
+  model: true,
+  provider: true,
+  promptName: true,
+  promptVersion: true,
+  userId: true,
+}).extend({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type TopListQuery = z.infer<typeof TopListQuery>;
+
 export const TopListRow = z.object({ key: z.string() }).catchall(z.union([z.string(), z.number(), z.null()]));
 export const TopListResponse = z.object({
   list: TopListName,
@@ -207,6 +225,18 @@ export const TopListResponse = z.object({
 export type TopListResponse = z.infer<typeof TopListResponse>;
 
 // --- compare -----------------------------------------------------------------------------------
+/**
+ * Query of `GET /api/compare`. For `promptVersion`, `a` and `b` are versions of `promptName`, or
+ * carry their prompt as `name@version`.
+ */
+export const CompareQuery = TraceFilters.pick({ from: true, to: true, service: true, environment: true, provider: true }).extend({
+  dimension: z.enum(['model', 'promptVersion']),
+  a: z.string().min(1),
+  b: z.string().min(1),
+  promptName: z.string().optional(),
+});
+export type CompareQuery = z.infer<typeof CompareQuery>;
+
 export const CompareSide = z.object({
   key: z.string(),
   calls: z.number(),
@@ -253,6 +283,8 @@ export const IngestDiagnosticsRow = z.object({
   count: z.number(),
   lastSeen: isoTime,
 });
+export const IngestDiagnosticsQuery = TraceFilters.pick({ from: true, to: true, service: true });
+export type IngestDiagnosticsQuery = z.infer<typeof IngestDiagnosticsQuery>;
 export const IngestDiagnosticsResponse = z.object({ items: z.array(IngestDiagnosticsRow) });
 export type IngestDiagnosticsResponse = z.infer<typeof IngestDiagnosticsResponse>;
 

@@ -1,0 +1,14 @@
+export { compareSides, type CompareOptions } from './compare.ts';
+export { decodeCursor, encodeCursor, type TraceCursor } from './cursor.ts';
+export { queryIngestDiagnostics } from './ingest-diagnostics.ts';
+export { MAX_SERIES, queryMetrics, type MetricKind } from './metrics.ts';
+export { QueryError, type QueryErrorCode } from './query-error.ts';
+export { MAX_BUCKETS } from './rollup-filters.ts';
+export { getSession, MAX_SESSION_TRACES } from './session.ts';
+export type { QueryDriver } from './sql-params.ts';
+export { getTraceDetail } from './trace-detail.ts';
+export { listTraces } from './trace-list.ts';
+export { queryTopList, type TopListOptions } from './top-lists.ts';
+export { RETRY_LOOP_MIN_CALLS } from './top-lists-spans.ts';
+export { hexId, makeSpanRow } from './span-row-fixture.ts';
+export { buildQueryDataset, seedQueryDataset, type QueryDataset } from './query-dataset.ts';

@@ -1,0 +1,126 @@
+import { FAILURE_CLASSES, type MetricPoint, type MetricsQuery, type MetricsResponse } from '@sightline/contracts';
+import { GROUP_BY_COLUMNS, INTERVAL_PLANS, rollupWhere, spanClassIn } from './rollup-filters.ts';
+import { SqlParams, secondsToIso, toNullableNumber, type QueryDriver } from './sql-params.ts';
+import { DEFAULT_METRICS_WINDOW_MS, resolveWindow } from './time-window.ts';
+
+export type MetricKind = 'spend' | 'failures' | 'latency';
+
+/** At most this many series; the totals still cover every group. */
+export const MAX_SERIES = 20;
+
+interface MetricPlan {
+  spanClasses: readonly string[];
+  /** Orders groups when only the top `MAX_SERIES` are charted. */
+  rankBy: string;
+  measures(params: SqlParams): string[];
+}
+
+const DURATION_Q = 'quantilesTDigestMerge(0.5, 0.95, 0.99)(DurationMsQuantiles)';
+const TTFT_Q = 'quantilesTDigestMerge(0.5, 0.95, 0.99)(TtftMsQuantiles)';
+
+const PLANS: Record<MetricKind, MetricPlan> = {
+  spend: {
+    // Tools and agents carry no model usage; embeddings do cost money.
+    spanClasses: ['llm', 'embedding'],
+    rankBy: 'sum(CostNanos)',
+    measures: (params) => [
+      'sum(CostNanos) / 1e9 AS costUsd',
+      'sum(Calls) AS calls',
+      'sum(InputTokens) AS inputTokens',
+      'sum(OutputTokens) AS outputTokens',
+      'sum(CacheReadTokens) AS cacheReadTokens',
+      'sum(CacheWriteTokens) AS cacheWriteTokens',
+      'sum(ReasoningTokens) AS reasoningTokens',
+      `sumIf(Calls, CostSource = ${params.bind('unpriced', 'String')}) AS unpricedCalls`,
+    ],
+  },
+  failures: {
+    spanClasses: ['llm', 'embedding', 'tool', 'retrieval'],
+    rankBy: 'sum(Errors)',
+    measures: (params) => [
+      'sum(Calls) AS calls',
+      'sum(Errors) AS errors',
+      'if(sum(Calls) = 0, NULL, sum(Errors) / sum(Calls)) AS errorRate',
+      'sum(ValidationFailures) AS validationFailures',
+      'sum(Retries) AS retries',
+      // Aliases come from the contracts' closed list of failure classes, values are bound.
+      ...FAILURE_CLASSES.map((fc) => `sumIf(Errors, FailureClass = ${params.bind(fc, 'String')}) AS ${fc}`),
+    ],
+  },
+  latency: {
+    spanClasses: ['llm'],
+    rankBy: 'sum(Calls)',
+    measures: () => [
+      'sum(Calls) AS calls',
+      `${DURATION_Q}[1] AS p50DurationMs`,
+      `${DURATION_Q}[2] AS p95DurationMs`,
+      `${DURATION_Q}[3] AS p99DurationMs`,
+      `${TTFT_Q}[1] AS p50TtftMs`,
+      `${TTFT_Q}[2] AS p95TtftMs`,
+      `${TTFT_Q}[3] AS p99TtftMs`,
+      'if(sum(DurationSumNs) = 0, NULL, sum(OutputTokens) / (sum(DurationSumNs) / 1e9)) AS outputTokensPerSecond',
+    ],
+  },
+};
+
+type Row = Record<string, string | number | null> & { groupKey: string; bucket: number };
+
+/** Spend, failures or latency over time from the rollups, optionally one series per group. */
+export async function queryMetrics(
+  driver: QueryDriver,
+  projectId: string,
+  kind: MetricKind,
+  query: MetricsQuery,
+  now: number = Date.now(),
+): Promise<MetricsResponse> {
+  const plan = PLANS[kind];
+  const interval = INTERVAL_PLANS[query.interval];
+  const window = resolveWindow(query.from, query.to, DEFAULT_METRICS_WINDOW_MS, now);
+  const params = new SqlParams();
+  const where = [
+    ...rollupWhere(params, projectId, window, query, interval.bucketMs),
+    spanClassIn(params, plan.spanClasses),
+  ].join(' AND ');
+  const measures = plan.measures(params).join(',\n      ');
+  const groupExpr = query.groupBy === undefined ? "'all'" : GROUP_BY_COLUMNS[query.groupBy];
+  const topGroups =
+    query.groupBy === undefined
+      ? ''
+      : `AND ${groupExpr} IN (SELECT ${groupExpr} FROM ${interval.table} WHERE ${where}
+           GROUP BY ${groupExpr} ORDER BY ${plan.rankBy} DESC, ${groupExpr} LIMIT ${MAX_SERIES})`;
+
+  const [rows, totalRows] = await Promise.all([
+    driver.query<Row>(
+      `SELECT ${groupExpr} AS groupKey, ${interval.bucketExpr} AS bucket,
+      ${measures}
+       FROM ${interval.table}
+       WHERE ${where} ${topGroups}
+       GROUP BY groupKey, bucket
+       ORDER BY groupKey, bucket`,
+      params.values,
+    ),
+    driver.query<Record<string, string | number | null>>(
+      `SELECT ${measures} FROM ${interval.table} WHERE ${where}`,
+      params.values,
+    ),
+  ]);
+
+  const series = new Map<string, MetricsResponse['series'][number]>();
+  for (const row of rows) {
+    const { groupKey, bucket, ...values } = row;
+    let entry = series.get(groupKey);
+    if (entry === undefined) {
+      entry = { key: groupKey, points: [] };
+      series.set(groupKey, entry);
+    }
+    // zod's catchall type cannot express "t is a string, the rest numbers"; the schema checks it.
+    entry.points.push({ ...numericFields(values), t: secondsToIso(bucket) } as MetricPoint);
+  }
+  return { series: [...series.values()], totals: numericFields(totalRows[0] ?? {}) };
+}
+
+function numericFields(values: Record<string, string | number | null>): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [name, value] of Object.entries(values)) out[name] = toNullableNumber(value);
+  return out;
+}

@@ -1,0 +1,107 @@
+import { TraceListQuery, TraceListResponse } from '@sightline/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Driver } from '../driver.ts';
+import { toSpanInsertRow } from '../spans/span-insert-row.ts';
+import { QueryError } from './query-error.ts';
+import { seedQueryDataset, type QueryDataset } from './query-dataset.ts';
+import { openQueryTestStore, recentHourMs } from './query-test-store.ts';
+import { listTraces } from './trace-list.ts';
+
+let store: Awaited<ReturnType<typeof openQueryTestStore>>;
+let driver: Driver;
+let ds: QueryDataset;
+
+beforeAll(async () => {
+  store = await openQueryTestStore();
+  driver = store.driver;
+  const hour = recentHourMs();
+  ds = await seedQueryDataset(driver, 'proj-a', hour);
+  // Another project reusing trace A's id must never show up in proj-a's answers.
+  await seedQueryDataset(driver, 'proj-b', hour);
+  // A redelivered span that slipped past ingest de-duplication (raw insert): reads must count it once.
+  const dup = ds.spans.find((s) => s.TraceId === ds.traces.a && s.SpanClass === 'tool');
+  await driver.insert('spans', [toSpanInsertRow(dup!)]);
+  const [raw] = await driver.query<{ n: number }>('SELECT count() AS n FROM spans WHERE ProjectId = {p:String} AND SpanId = {s:String}', { p: 'proj-a', s: dup!.SpanId });
+  expect(raw?.n).toBe(2);
+});
+afterAll(async () => store?.close());
+
+const list = async (query: Record<string, unknown>, projectId = 'proj-a') => {
+  const parsed = TraceListQuery.parse({ from: iso(ds.hourMs), to: iso(ds.hourMs + 3_600_000), ...query });
+  return TraceListResponse.parse(await listTraces(driver, projectId, parsed));
+};
+const iso = (ms: number) => new Date(ms).toISOString();
+const ids = (r: TraceListResponse) => r.items.map((i) => i.traceId);
+
+describe('listTraces', () => {
+  it('lists newest first with whole-trace summaries, counting a duplicated span once', async () => {
+    const r = await list({});
+    expect(ids(r)).toEqual([ds.traces.e, ds.traces.d, ds.traces.c, ds.traces.b, ds.traces.a]);
+    const a = r.items.find((i) => i.traceId === ds.traces.a)!;
+    expect(a).toMatchObject({
+      rootName: 'handle-request', serviceName: 'checkout', spanCount: 4, llmCallCount: 2,
+      inputTokens: 1500, outputTokens: 300, status: 'ok', userId: 'user-1', sessionId: 'sess-1',
+      unpricedCallCount: 0, durationMs: 3000, startTime: iso(ds.hourMs + 10 * 60_000),
+    });
+    expect(a.costUsd).toBeCloseTo(0.0065, 12);
+    expect(r.items.find((i) => i.traceId === ds.traces.b)).toMatchObject({ status: 'error', costUsd: 0.001234567 });
+    expect(r.items.find((i) => i.traceId === ds.traces.c)).toMatchObject({ costUsd: 0, unpricedCallCount: 1 });
+    expect(r.nextCursor).toBeNull();
+  });
+
+  it('applies span-level filters but summarises every span of a matching trace', async () => {
+    expect(ids(await list({ model: 'gpt-4o' }))).toEqual([ds.traces.e, ds.traces.a]);
+    const byText = await list({ q: 'parcel' });
+    expect(ids(byText)).toEqual([ds.traces.a]);
+    expect(byText.items[0]!.spanCount).toBe(4);
+    expect(ids(await list({ attr: 'sightline.metadata.tier=gold' }))).toEqual([ds.traces.a]);
+    expect(ids(await list({ attr: 'sightline.metadata.tier=silver' }))).toEqual([]);
+    expect(ids(await list({ sessionId: 'sess-1' }))).toEqual([ds.traces.b, ds.traces.a]);
+    expect(ids(await list({ failureClass: 'rate_limit' }))).toEqual([ds.traces.b]);
+    expect(ids(await list({ service: 'support', userId: 'user-3' }))).toEqual([ds.traces.d]);
+    expect(ids(await list({ promptName: 'summarize', promptVersion: 'v2' }))).toEqual([ds.traces.b, ds.traces.a]);
+  });
+
+  it('applies trace-level filters', async () => {
+    expect(ids(await list({ status: 'error' }))).toEqual([ds.traces.b]);
+    expect(ids(await list({ status: 'ok' }))).not.toContain(ds.traces.b);
+    expect(ids(await list({ minCostUsd: 0.005 }))).toEqual([ds.traces.e, ds.traces.a]);
+    expect(ids(await list({ minDurationMs: 2500 }))).toEqual([ds.traces.b, ds.traces.a]);
+  });
+
+  it('keeps traces to the window by their start', async () => {
+    const r = await list({ from: iso(ds.hourMs + 15 * 60_000), to: iso(ds.hourMs + 45 * 60_000) });
+    expect(ids(r)).toEqual([ds.traces.d, ds.traces.c, ds.traces.b]);
+  });
+
+  it('pages with a keyset cursor without gaps or repeats, in every sort', async () => {
+    for (const [sort, order, expected] of [
+      ['startTime', 'desc', [ds.traces.e, ds.traces.d, ds.traces.c, ds.traces.b, ds.traces.a]],
+      ['costUsd', 'desc', [ds.traces.e, ds.traces.a, ds.traces.b, ds.traces.d, ds.traces.c]],
+      ['durationMs', 'asc', [ds.traces.d, ds.traces.c, ds.traces.e, ds.traces.a, ds.traces.b]],
+    ] as const) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 5; page++) {
+        const r = await list({ sort, order, limit: 2, ...(cursor === undefined ? {} : { cursor }) });
+        seen.push(...ids(r));
+        if (r.nextCursor === null) break;
+        cursor = r.nextCursor;
+      }
+      expect(seen, `${sort} ${order}`).toEqual(expected);
+    }
+  });
+
+  it('rejects a forged cursor or one from another sort', async () => {
+    await expect(list({ cursor: 'not-a-cursor' })).rejects.toThrow(QueryError);
+    const first = await list({ limit: 1 });
+    await expect(list({ sort: 'costUsd', cursor: first.nextCursor! })).rejects.toMatchObject({ code: 'bad_cursor' });
+    await expect(list({ from: 'yesterday' })).rejects.toMatchObject({ code: 'bad_time_range' });
+    await expect(list({ attr: 'novalue' })).rejects.toMatchObject({ code: 'bad_filter' });
+  });
+
+  it('sees only its own project', async () => {
+    const other = await list({}, 'proj-none');
+    expect(other.items).toEqual([]);
+  });
+});
