@@ -42,3 +42,4 @@ export {
   IngestDiagnosticsResponse,
   ApiError,
 } from './api.ts';
+export { ALERT_METRICS, AlertMetric, ALERT_WINDOWS, AlertWindow, ALERT_GROUP_BY, AlertGroupBy, ALERT_COMPARATORS, AlertFilters, AlertRuleInput, type AlertRuleSpec, AlertRule, AlertGroupState, AlertRuleWithState, AlertRuleListResponse, ALERT_EVENT_KINDS, AlertEvent, AlertEventListResponse, EvaluationGroupResult, EvaluationResponse, WEBHOOK_TYPES, WebhookInput, Webhook, WebhookListResponse, WebhookWithSecret, WebhookDelivery, WebhookMessage, WebhookDeliveryListResponse, BUDGET_WINDOWS, BudgetInput, Budget, BudgetListResponse, BudgetStatusResponse, AlertsFile } from './alerts.ts';

@@ -1,0 +1,162 @@
+import { AlertRuleInput } from '@sightline/contracts';
+import { Webhook as Verifier } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAlertsContext, type AlertsContext } from './alerts-context.ts';
+import { generateWebhookSecret } from './signer.ts';
+import { FakeClock, llmSpan, openTestStore, seed, startReceiver } from './test-support.ts';
+
+const P = 'proj_alerts';
+// Recent real time (minute rollups keep 3 days), aligned to a UTC hour so windows are predictable.
+const T0 = new Date(Math.floor((Date.now() - 6 * 3_600_000) / 3_600_000) * 3_600_000);
+const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+
+let store: Awaited<ReturnType<typeof openTestStore>>;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let clock: FakeClock;
+let ctx: AlertsContext;
+let secret: string;
+let webhookId: string;
+
+beforeAll(async () => {
+  store = await openTestStore();
+  receiver = await startReceiver();
+  clock = new FakeClock(at(0));
+  ctx = createAlertsContext({ driver: store.driver, clock, allowPrivateTargets: true, viewerBaseUrl: 'http://sightline.test' });
+  secret = generateWebhookSecret();
+  const hook = await ctx.webhooks.save(
+    { projectId: P, name: 'receiver', type: 'standard', url: receiver.url, secret, previousSecret: '', previousSecretExpiresAt: null, enabled: true, disabledReason: '', source: 'api' },
+    clock.now(),
+  );
+  webhookId = hook.id;
+});
+afterAll(async () => {
+  await receiver.close();
+  await store.close();
+});
+
+const newRule = (input: Record<string, unknown>) => ctx.rules.save(P, AlertRuleInput.parse({ webhookIds: [webhookId], ...input }), { source: 'api', now: clock.now() });
+const verify = (i: number) => new Verifier(secret).verify(receiver.requests[i]!.body, { ...receiver.requests[i]!.headers } as Record<string, string>) as { type: string; data: Record<string, unknown> };
+
+describe('rule evaluation over seeded rollups', () => {
+  it('fires exactly once per crossing, then resolves, with one signed delivery each', async () => {
+    const rule = await newRule({ name: 'spend 1h', metric: 'spend', window: '1h', threshold: 1 });
+    await seed(store.driver, [llmSpan(at(1), 0.25), llmSpan(at(2), 0.25)]);
+    clock.set(at(5));
+    let r = await ctx.evaluator.evaluate(P, rule, clock.now());
+    expect(r.groups).toEqual([expect.objectContaining({ groupKey: '', breached: false, transition: 'none' })]);
+    expect(r.groups[0]!.value).toBeCloseTo(0.5, 9);
+
+    await seed(store.driver, [llmSpan(at(6), 0.7)]);
+    clock.set(at(7));
+    r = await ctx.evaluator.evaluate(P, rule, clock.now());
+    expect(r.groups[0]).toMatchObject({ breached: true, state: 'firing', transition: 'firing' });
+    expect(r.groups[0]!.value).toBeCloseTo(1.2, 9);
+    for (const m of [8, 9, 30]) {
+      clock.set(at(m));
+      r = await ctx.evaluator.evaluate(P, rule, clock.now());
+      expect(r.groups[0]).toMatchObject({ state: 'firing', transition: 'none' });
+    }
+    await ctx.outbox.runDue();
+    expect(receiver.requests).toHaveLength(1);
+    const firing = verify(0);
+    expect(firing.type).toBe('alert.firing');
+    expect(firing.data).toMatchObject({ value: expect.closeTo(1.2, 9), threshold: 1, group: null, window: expect.objectContaining({ name: '1h' }) });
+    expect(receiver.requests[0]!.body).not.toContain('secret prompt text');
+    expect(receiver.requests[0]!.body).not.toContain('secret output text');
+
+    // 70 minutes in, the 1 h window no longer holds the spend: resolved, notified once.
+    clock.set(at(70));
+    r = await ctx.evaluator.evaluate(P, rule, clock.now());
+    expect(r.groups[0]).toMatchObject({ state: 'ok', transition: 'resolved', value: 0 });
+    clock.set(at(71));
+    r = await ctx.evaluator.evaluate(P, rule, clock.now());
+    expect(r.groups[0]).toMatchObject({ state: 'ok', transition: 'none' });
+    await ctx.outbox.runDue();
+    expect(receiver.requests).toHaveLength(2);
+    expect(verify(1).type).toBe('alert.resolved');
+
+    const events = await ctx.rules.events(P, { ruleId: rule.id, limit: 10 });
+    expect(events.map((e) => e.kind)).toEqual(['resolved', 'firing']);
+    expect(events[1]!.messageIds).toHaveLength(1);
+    expect(receiver.requests[0]!.headers['webhook-id']).toBe(events[1]!.messageIds[0]);
+  });
+
+  it('re-notifies while firing only after the configured interval', async () => {
+    const rule = await newRule({ name: 'p95 latency', metric: 'p95_latency', window: '24h', threshold: 1000, renotifyMinutes: 30, filters: { service: 'slow-svc' } });
+    await seed(store.driver, Array.from({ length: 20 }, (_, i) => llmSpan(at(100 + i), 0, { ServiceName: 'slow-svc', Duration: 3_000_000_000 })));
+    const kinds: string[] = [];
+    for (const m of [121, 130, 150, 151, 181]) {
+      clock.set(at(m));
+      const r = await ctx.evaluator.evaluate(P, rule, clock.now());
+      kinds.push(r.groups[0]!.transition);
+    }
+    expect(kinds).toEqual(['firing', 'none', 'none', 'renotify', 'renotify']);
+  });
+
+  it('group-by rules fire per group: any user over $5 today', async () => {
+    const rule = await newRule({ name: 'user spend today', metric: 'spend', window: 'day', threshold: 5, groupBy: 'userId', filters: { environment: 'staging' } });
+    const env = { Environment: 'staging' };
+    await seed(store.driver, [
+      llmSpan(at(200), 6, { ...env, UserId: 'alice' }),
+      llmSpan(at(201), 2, { ...env, UserId: 'bob' }),
+      llmSpan(at(202), 3.5, { ...env, UserId: 'carol' }),
+      llmSpan(at(203), 3.5, { ...env, UserId: 'carol' }),
+      llmSpan(at(204), 50, { UserId: 'bob' }), // production: filtered out
+    ]);
+    clock.set(at(210));
+    let r = await ctx.evaluator.evaluate(P, rule, clock.now());
+    const firing = (res: typeof r) => res.groups.filter((g) => g.transition === 'firing').map((g) => g.groupKey).sort();
+    expect(firing(r)).toEqual(['alice', 'carol']);
+    expect(r.groups.find((g) => g.groupKey === 'bob')).toMatchObject({ breached: false, value: 2 });
+
+    await seed(store.driver, [llmSpan(at(211), 4, { ...env, UserId: 'bob' })]);
+    clock.set(at(212));
+    r = await ctx.evaluator.evaluate(P, rule, clock.now());
+    expect(firing(r)).toEqual(['bob']);
+    expect(r.groups.filter((g) => g.state === 'firing')).toHaveLength(3);
+
+    const before = receiver.requests.length;
+    await ctx.outbox.runDue();
+    const bodies = receiver.requests
+      .slice(before)
+      .map((_, i) => verify(before + i))
+      .filter((b) => (b.data.rule as { name: string }).name === 'user spend today');
+    expect(bodies.map((b) => (b.data.group as { value: string }).value).sort()).toEqual(['alice', 'bob', 'carol']);
+    expect(bodies[0]!.data.links).toMatchObject({ traces: expect.stringContaining('environment=staging') });
+  });
+
+  it('error rate by model with a minimum call count and one failure class', async () => {
+    const rule = await newRule({ name: 'model errors', metric: 'error_rate', window: '1h', threshold: 0.05, minCalls: 5, groupBy: 'model', failureClass: 'rate_limit', filters: { service: 'err-svc' } });
+    const base = { ServiceName: 'err-svc' };
+    const failed = (model: string, fc: string) => llmSpan(at(300), 0, { ...base, ResponseModel: model, StatusCode: 'Error', FailureClass: fc });
+    await seed(store.driver, [
+      ...Array.from({ length: 9 }, () => llmSpan(at(300), 0, { ...base, ResponseModel: 'model-a' })),
+      failed('model-a', 'rate_limit'), // 1/10 = 10% rate limits
+      ...Array.from({ length: 9 }, () => llmSpan(at(300), 0, { ...base, ResponseModel: 'model-b' })),
+      failed('model-b', 'timeout'), // an error, but not of the watched class
+      failed('model-c', 'rate_limit'),
+      failed('model-c', 'rate_limit'), // 100%, but only 2 calls < minCalls
+    ]);
+    clock.set(at(305));
+    const r = await ctx.evaluator.evaluate(P, rule, clock.now());
+    const byModel = Object.fromEntries(r.groups.map((g) => [g.groupKey, g]));
+    expect(byModel['model-a']).toMatchObject({ breached: true, transition: 'firing', calls: 10 });
+    expect(byModel['model-a']!.value).toBeCloseTo(0.1, 9);
+    expect(byModel['model-b']).toMatchObject({ breached: false, value: 0 });
+    expect(byModel['model-c']).toMatchObject({ breached: false, calls: 2, value: 1 });
+  });
+
+  it('forecasts month-end spend against a budget', async () => {
+    const rule = await newRule({ name: 'forecast', metric: 'spend_forecast', window: 'month', threshold: 1000, filters: { service: 'forecast-svc' } });
+    const now = at(400);
+    clock.set(now);
+    await seed(store.driver, [llmSpan(at(390), 40, { ServiceName: 'forecast-svc' })]);
+    const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+    const monthDays = (Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1) - monthStart) / 86_400_000;
+    const elapsedDays = Math.max((now.getTime() - monthStart) / 86_400_000, 1);
+    const expected = (40 / elapsedDays) * monthDays;
+    const r = await ctx.evaluator.evaluate(P, rule, now);
+    expect(r.groups[0]!.value).toBeCloseTo(expected, 6);
+    expect(r.groups[0]!.breached).toBe(expected > 1000);
+  });
+});
