@@ -1,0 +1,129 @@
+import type { ComponentChildren } from 'preact';
+import type { GroupBy, MetricSeries } from '@sightline/contracts';
+import { FAILURE_CLASSES } from '@sightline/contracts';
+import { api } from '../api/client.ts';
+import type { Query } from '../api/client.ts';
+import { useResource } from '../use-resource.ts';
+import { pickField, toTable, totalsByKey } from '../model/series.ts';
+import type { SeriesLike } from '../model/series.ts';
+import { formatterFor, formatMs, formatPercent, formatUsd } from '../model/format.ts';
+import { BarList, Lines, StackedBars } from '../components/charts.tsx';
+import { Empty, ErrorBox, Loading } from '../components/ui.tsx';
+import type { Resource } from '../use-resource.ts';
+
+export const SPEND_FIELDS = ['costUsd', 'spendUsd', 'cost'] as const;
+const FAILURE_RATE_FIELDS = ['failureRate', 'errorRate', 'rate'] as const;
+const LATENCY_FIELDS = ['p50Ms', 'p95Ms', 'p99Ms', 'p50', 'p95', 'p99', 'ttftP50Ms', 'ttftP95Ms', 'p50TtftMs', 'p95TtftMs', 'ttftP50', 'ttftP95'];
+
+interface PanelProps {
+  query: Query;
+  queryKey: string;
+}
+
+function Panel<T>({ title, res, children, wide }: { title: string; res: Resource<T>; children: (data: T) => ComponentChildren; wide?: boolean }) {
+  return (
+    <article class={`panel${wide ? ' wide' : ''}`} aria-label={title}>
+      <h2>{title}</h2>
+      {res.error ? <ErrorBox error={res.error} onRetry={res.reload} /> : res.data === undefined ? <Loading /> : children(res.data)}
+    </article>
+  );
+}
+
+const hasPoints = (series: readonly MetricSeries[]) => series.some((s) => s.points.length > 0);
+
+export function SpendOverTimePanel({ query, queryKey }: PanelProps) {
+  const res = useResource((signal) => api.metrics('spend', { ...query, groupBy: 'model' }, signal), [queryKey], { refreshMs: 30_000 });
+  return (
+    <Panel title="Spend over time by model" res={res} wide>
+      {(data) => {
+        const field = pickField(data.series, SPEND_FIELDS);
+        if (!field || !hasPoints(data.series)) return <Empty>No spend in this range.</Empty>;
+        return <StackedBars table={toTable(data.series, field)} format={formatUsd} label="Spend over time, stacked by model" />;
+      }}
+    </Panel>
+  );
+}
+
+export function BreakdownPanel({ title, groupBy, query, queryKey }: PanelProps & { title: string; groupBy: GroupBy }) {
+  const res = useResource((signal) => api.metrics('spend', { ...query, groupBy }, signal), [queryKey, groupBy], { refreshMs: 30_000 });
+  return (
+    <Panel title={title} res={res}>
+      {(data) => {
+        const field = pickField(data.series, SPEND_FIELDS);
+        const rows = field ? totalsByKey(data.series, field).filter((r) => r.value > 0) : [];
+        if (rows.length === 0) return <Empty>No spend in this range.</Empty>;
+        return <BarList rows={rows} format={formatUsd} label={title} />;
+      }}
+    </Panel>
+  );
+}
+
+export function FailurePanel({ query, queryKey }: PanelProps) {
+  const res = useResource((signal) => api.metrics('failures', query, signal), [queryKey], { refreshMs: 30_000 });
+  return (
+    <Panel title="Failure rate and classes" res={res}>
+      {(data) => {
+        if (!hasPoints(data.series)) return <Empty>No calls in this range.</Empty>;
+        const rate = pickField(data.series, FAILURE_RATE_FIELDS);
+        // Class counts come either as numeric fields named after the classes or as series keyed by class.
+        const classRows = FAILURE_CLASSES.map((c) => ({
+          key: c,
+          value: data.series.reduce((n, s) => n + s.points.reduce((m, p) => m + (typeof p[c] === 'number' ? (p[c] as number) : 0), 0), 0),
+        })).filter((r) => r.value > 0);
+        const totalsRows = Object.entries(data.totals)
+          .filter(([k, v]) => (FAILURE_CLASSES as readonly string[]).includes(k) && typeof v === 'number' && v > 0)
+          .map(([key, value]) => ({ key, value: value as number }));
+        const classes = classRows.length > 0 ? classRows : totalsRows;
+        return (
+          <>
+            {rate && <Lines table={toTable(data.series, rate)} format={formatPercent} label="Failure rate over time" />}
+            {classes.length > 0 ? <BarList rows={classes.sort((a, b) => b.value - a.value)} format={(v) => String(v)} label="Failures by class" /> : <p class="subtle">No failures in this range.</p>}
+          </>
+        );
+      }}
+    </Panel>
+  );
+}
+
+/** One ungrouped latency series becomes one line per percentile field. */
+function percentileSeries(series: readonly MetricSeries[], fields: readonly string[]): SeriesLike[] {
+  const all = series.flatMap((s) => s.points);
+  return fields
+    .filter((f) => all.some((p) => typeof p[f] === 'number'))
+    .map((f) => ({ key: f, points: all.map((p) => ({ t: p.t, v: p[f] ?? null })) }));
+}
+
+export function LatencyPanel({ query, queryKey }: PanelProps) {
+  const res = useResource((signal) => api.metrics('latency', query, signal), [queryKey], { refreshMs: 30_000 });
+  return (
+    <Panel title="Latency and TTFT percentiles" res={res}>
+      {(data) => {
+        const latency = percentileSeries(data.series, LATENCY_FIELDS.filter((f) => !f.toLowerCase().includes('ttft')));
+        const ttft = percentileSeries(data.series, LATENCY_FIELDS.filter((f) => f.toLowerCase().includes('ttft')));
+        if (latency.length === 0 && ttft.length === 0) return <Empty>No calls in this range.</Empty>;
+        return (
+          <>
+            {latency.length > 0 && <Lines table={toTable(latency, 'v')} format={formatMs} label="Latency percentiles" />}
+            {ttft.length > 0 ? <Lines table={toTable(ttft, 'v')} format={formatMs} label="Time to first token percentiles" /> : <p class="subtle">No streamed calls (no TTFT) in this range.</p>}
+            <Totals totals={data.totals} />
+          </>
+        );
+      }}
+    </Panel>
+  );
+}
+
+function Totals({ totals }: { totals: Record<string, number | null> }) {
+  const entries = Object.entries(totals);
+  if (entries.length === 0) return null;
+  return (
+    <dl class="kv totals">
+      {entries.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{formatterFor(k)(v)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

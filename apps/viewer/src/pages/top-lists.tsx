@@ -1,0 +1,77 @@
+import { useState } from 'preact/hooks';
+import { TOP_LISTS } from '@sightline/contracts';
+import type { TopListName } from '@sightline/contracts';
+import { api } from '../api/client.ts';
+import type { Query } from '../api/client.ts';
+import { useResource } from '../use-resource.ts';
+import { formatterFor } from '../model/format.ts';
+import { Link } from '../router.tsx';
+import { Empty, ErrorBox, Loading } from '../components/ui.tsx';
+
+const TITLES: Record<TopListName, string> = {
+  'costliest-users': 'Costliest users',
+  'costliest-prompts': 'Costliest prompts',
+  'costliest-traces': 'Costliest traces',
+  'slowest-calls': 'Slowest calls',
+  'retry-loops': 'Retry loops',
+  'validation-failures': 'Validation failures',
+  'unpriced-models': 'Unpriced models',
+};
+
+/** Rows whose key is a trace id link to the trace. */
+function cell(list: TopListName, column: string, value: string | number | null, row: Record<string, unknown>) {
+  if (value === null) return '—';
+  const traceId = typeof row['traceId'] === 'string' ? row['traceId'] : list === 'costliest-traces' && column === 'key' ? String(value) : null;
+  if (column === 'key' && traceId) return <Link href={`/traces/${encodeURIComponent(traceId)}`}>{String(value)}</Link>;
+  if (column === 'traceId' && typeof value === 'string') return <Link href={`/traces/${encodeURIComponent(value)}`}>{value}</Link>;
+  return typeof value === 'number' ? formatterFor(column)(value) : value;
+}
+
+export function TopLists({ query, queryKey }: { query: Query; queryKey: string }) {
+  const [list, setList] = useState<TopListName>('costliest-users');
+  const res = useResource((signal) => api.top(list, { ...query, limit: 20 }, signal), [queryKey, list]);
+  const items = res.data?.list === list ? res.data.items : undefined;
+  const columns = items && items.length > 0 ? ['key', ...Object.keys(items[0]!).filter((k) => k !== 'key')] : [];
+  return (
+    <article class="panel wide" aria-label="Top lists">
+      <h2>Top lists</h2>
+      <div class="tabs" role="tablist">
+        {TOP_LISTS.map((l) => (
+          <button key={l} type="button" role="tab" aria-selected={l === list} class={l === list ? 'active' : 'secondary'} onClick={() => setList(l)}>
+            {TITLES[l]}
+          </button>
+        ))}
+      </div>
+      {res.error ? (
+        <ErrorBox error={res.error} onRetry={res.reload} />
+      ) : !items ? (
+        <Loading />
+      ) : items.length === 0 ? (
+        <Empty>Nothing in this range.</Empty>
+      ) : (
+        <table class="data compact" data-top-list={list}>
+          <thead>
+            <tr>
+              {columns.map((c) => (
+                <th key={c} scope="col">
+                  {c}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((row, i) => (
+              <tr key={`${row.key}-${i}`}>
+                {columns.map((c) => (
+                  <td key={c} class={typeof row[c] === 'number' ? 'num' : ''}>
+                    {cell(list, c, row[c] ?? null, row)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </article>
+  );
+}

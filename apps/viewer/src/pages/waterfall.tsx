@@ -1,0 +1,64 @@
+import { barGeometry } from '../model/span-tree.ts';
+import type { TraceModel } from '../model/span-tree.ts';
+import { formatMs, formatUsd } from '../model/format.ts';
+
+const CLASS_LABEL: Record<string, string> = { llm: 'LLM', embedding: 'EMB', tool: 'TOOL', retrieval: 'RAG', agent: 'AGENT', workflow: 'FLOW', other: '' };
+
+/** The span tree and its timeline side by side: one row per span, bars placed on the trace's time axis. */
+export function Waterfall({ model, selectedId, onSelect }: { model: TraceModel; selectedId: string; onSelect: (spanId: string) => void }) {
+  const ticks = [0, 0.25, 0.5, 0.75, 1];
+  const onKey = (e: KeyboardEvent, index: number) => {
+    const next = e.key === 'ArrowDown' ? index + 1 : e.key === 'ArrowUp' ? index - 1 : -1;
+    const row = model.rows[next];
+    if (!row) return;
+    e.preventDefault();
+    onSelect(row.span.spanId);
+    (document.querySelector(`[data-span-id="${row.span.spanId}"]`) as HTMLElement | null)?.focus();
+  };
+  return (
+    <div class="waterfall" role="tree" aria-label="Spans">
+      <div class="wf-head">
+        <span class="wf-name">Span</span>
+        <span class="wf-axis">
+          {ticks.map((t) => (
+            <span key={t} class="wf-tick" style={{ left: `${t * 100}%` }}>
+              {formatMs(model.totalMs * t)}
+            </span>
+          ))}
+        </span>
+      </div>
+      {model.rows.map((node, index) => {
+        const { span } = node;
+        const { left, width } = barGeometry(node, model.totalMs);
+        const selected = span.spanId === selectedId;
+        return (
+          <div
+            key={span.spanId}
+            role="treeitem"
+            aria-selected={selected}
+            aria-level={node.depth + 1}
+            tabIndex={selected ? 0 : -1}
+            data-span-id={span.spanId}
+            data-span-class={span.spanClass}
+            class={`wf-row${selected ? ' selected' : ''}${span.status === 'error' ? ' error' : ''}`}
+            onClick={() => onSelect(span.spanId)}
+            onKeyDown={(e) => onKey(e, index)}
+          >
+            <span class="wf-name" style={{ paddingLeft: `${node.depth * 14 + 4}px` }} title={span.name}>
+              {CLASS_LABEL[span.spanClass] && <span class={`cls cls-${span.spanClass}`}>{CLASS_LABEL[span.spanClass]}</span>}
+              {span.name || '(unnamed)'}
+              {node.orphan && <span class="subtle"> (parent missing)</span>}
+            </span>
+            <span class="wf-track">
+              <span class={`wf-bar cls-bg-${span.spanClass}`} style={{ left: `${left}%`, width: `${width}%` }} />
+              <span class="wf-label" style={{ left: `${Math.min(left + width, 85)}%` }}>
+                {formatMs(span.durationMs)}
+                {span.costUsd ? ` · ${formatUsd(span.costUsd)}` : ''}
+              </span>
+            </span>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
