@@ -1,0 +1,161 @@
+import * as K from '@sightline/contracts/semconv';
+import { reportInternal } from '../diagnostics.ts';
+import { observeApiCall, observeStream, type StreamObserver } from '../instrument.ts';
+import { LlmCall } from '../llm-call.ts';
+import { num } from '../openai/chat-mapping.ts';
+import { patch } from '../openai/wrap.ts';
+import { detectServer, type ServerInfo } from '../provider-detect.ts';
+import { anthropicInputMessages, anthropicOutput, anthropicSystem, anthropicUsage } from './mapping.ts';
+
+type Obj = Record<string, unknown>;
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+/** Options of {@link wrapAnthropic}. */
+export interface WrapAnthropicOptions {
+  /** Overrides the recorded `gen_ai.provider.name` (e.g. `'aws.bedrock'` behind a gateway). */
+  provider?: string;
+}
+
+const WRAPPED = Symbol.for('sightline.wrapped');
+
+/**
+ * Instruments an `@anthropic-ai/sdk` client in place and returns it with its exact type:
+ * `messages.create` (plain and streaming, and `messages.stream()` built on it), tool use, and
+ * prompt-cache read/write tokens.
+ *
+ * @example
+ * ```ts
+ * import Anthropic from '@anthropic-ai/sdk';
+ * import { wrapAnthropic } from '@sightline/sdk';
+ * const anthropic = wrapAnthropic(new Anthropic());
+ * const msg = await anthropic.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 512, messages });
+ * ```
+ */
+export function wrapAnthropic<T extends object>(client: T, options: WrapAnthropicOptions = {}): T {
+  try {
+    const c = client as Obj & { baseURL?: string };
+    if (!c || c[WRAPPED as unknown as string]) return client;
+    const detected = detectServer(c.baseURL, 'anthropic');
+    const server: ServerInfo = { ...detected, provider: options.provider ?? (detected.provider === 'openai_compatible' ? 'anthropic' : detected.provider) };
+    patch(c.messages as Obj | undefined, 'create', (orig) => messagesCreate(client, orig, server));
+    Object.defineProperty(c, WRAPPED, { value: true, enumerable: false });
+  } catch (err) {
+    reportInternal('wrapAnthropic', err);
+  }
+  return client;
+}
+
+function messagesCreate(client: object, orig: Method, server: ServerInfo): Method {
+  return function observedMessagesCreate(this: unknown, ...args: unknown[]) {
+    const body = (args[0] ?? {}) as Obj;
+    let call: LlmCall;
+    try {
+      const first = Array.isArray(body.messages) ? (body.messages as Obj[])[0]?.content : undefined;
+      call = new LlmCall({
+        operation: K.GEN_AI_OPERATION.chat,
+        provider: server.provider,
+        serverAddress: server.address,
+        serverPort: server.port,
+        model: typeof body.model === 'string' ? body.model : undefined,
+        stream: body.stream === true,
+        callKeySource: `${String(body.model)}|${typeof body.system === 'string' ? body.system : ''}|${typeof first === 'string' ? first : ''}`,
+        params: {
+          [K.ATTR_GEN_AI_REQUEST_MAX_TOKENS]: num(body.max_tokens),
+          [K.ATTR_GEN_AI_REQUEST_TEMPERATURE]: num(body.temperature),
+          [K.ATTR_GEN_AI_REQUEST_TOP_P]: num(body.top_p),
+          [K.ATTR_GEN_AI_REQUEST_TOP_K]: num(body.top_k),
+          [K.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES]: Array.isArray(body.stop_sequences) ? (body.stop_sequences as string[]) : undefined,
+        },
+      });
+    } catch (err) {
+      reportInternal('starting a messages span', err);
+      return orig.apply(this, args);
+    }
+    return observeApiCall(client, call, () => orig.apply(this, args), (value) => {
+      call.content(K.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, () => anthropicSystem(body.system));
+      call.content(K.ATTR_GEN_AI_INPUT_MESSAGES, () => anthropicInputMessages(body.messages));
+      if (Array.isArray(body.tools)) call.content(K.ATTR_GEN_AI_TOOL_DEFINITIONS, () => body.tools);
+      if (body.stream === true) return observeStream(value, call, messageStreamObserver(call));
+      recordMessage(call, value as Obj);
+      call.finish(true, value as Obj);
+    });
+  };
+}
+
+function recordMessage(call: LlmCall, message: Obj): void {
+  call.set(K.ATTR_GEN_AI_RESPONSE_ID, typeof message.id === 'string' ? message.id : undefined);
+  call.set(K.ATTR_GEN_AI_RESPONSE_MODEL, typeof message.model === 'string' ? message.model : undefined);
+  if (typeof message.stop_reason === 'string') call.set(K.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, [message.stop_reason]);
+  call.content(K.ATTR_GEN_AI_OUTPUT_MESSAGES, () => anthropicOutput(message));
+  call.usage(anthropicUsage(message.usage));
+}
+
+/** Rebuilds the message from a raw `messages.create({ stream: true })` event sequence. */
+function messageStreamObserver(call: LlmCall): StreamObserver<Obj> {
+  let message: Obj | undefined;
+  const blocks: Obj[] = [];
+  const partialJson = new Map<number, string[]>();
+  let usage: Obj = {};
+  let sawUsage = false;
+  return {
+    onChunk(event) {
+      const type = event.type;
+      if (type === 'message_start') {
+        message = { ...(event.message as Obj) };
+        if ((message.usage as Obj | undefined) !== undefined) {
+          usage = { ...(message.usage as Obj) };
+          sawUsage = true;
+        }
+        call.chunk(false);
+      } else if (type === 'content_block_start') {
+        blocks[Number(event.index ?? blocks.length)] = { ...(event.content_block as Obj) };
+        call.chunk(false);
+      } else if (type === 'content_block_delta') {
+        const idx = Number(event.index ?? 0);
+        const block = (blocks[idx] ??= { type: 'text', text: '' });
+        const delta = (event.delta ?? {}) as Obj;
+        if (delta.type === 'text_delta') block.text = String(block.text ?? '') + String(delta.text ?? '');
+        else if (delta.type === 'thinking_delta') block.thinking = String(block.thinking ?? '') + String(delta.thinking ?? '');
+        else if (delta.type === 'input_json_delta') {
+          const parts = partialJson.get(idx) ?? [];
+          parts.push(String(delta.partial_json ?? ''));
+          partialJson.set(idx, parts);
+        }
+        call.chunk(true);
+      } else if (type === 'message_delta') {
+        const delta = (event.delta ?? {}) as Obj;
+        if (message && delta.stop_reason !== undefined) message.stop_reason = delta.stop_reason;
+        if (event.usage) {
+          usage = { ...usage, ...Object.fromEntries(Object.entries(event.usage as Obj).filter(([, v]) => v !== null)) };
+          sawUsage = true;
+        }
+        call.chunk(false);
+      } else {
+        call.chunk(false);
+      }
+    },
+    onEnd() {
+      for (const [idx, parts] of partialJson) {
+        const block = blocks[idx];
+        if (!block) continue;
+        const text = parts.join('');
+        try {
+          block.input = text ? JSON.parse(text) : {};
+        } catch {
+          block.input = text; // a truncated stream leaves partial JSON: keep it as text
+        }
+      }
+      if (!message) {
+        call.diagnose('stream_ended_without_message_start');
+        call.diagnose('stream_usage_missing');
+        call.finish();
+        return;
+      }
+      message.content = blocks;
+      message.usage = sawUsage ? usage : undefined;
+      if (!sawUsage) call.diagnose('stream_usage_missing');
+      recordMessage(call, message);
+      call.finish();
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { BudgetOptions } from './budget.ts';
+import type { MaskFn } from './content.ts';
+
+/** Options of `init()`. Every one has an environment variable or a safe default. */
+export interface SightlineOptions {
+  /** `service.name`. Env: `OTEL_SERVICE_NAME`. */
+  serviceName?: string;
+  /** `service.version`. Env: `SIGHTLINE_SERVICE_VERSION`. */
+  serviceVersion?: string;
+  /** `deployment.environment.name`. Env: `SIGHTLINE_ENVIRONMENT`, else `NODE_ENV`. */
+  environment?: string;
+  /**
+   * The Sightline server (or any OTLP/HTTP collector). A base URL gets `/v1/traces` appended.
+   * Env: `SIGHTLINE_ENDPOINT`, else `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (used as is), else
+   * `OTEL_EXPORTER_OTLP_ENDPOINT`. Default `http://localhost:4318`.
+   */
+  endpoint?: string;
+  /** Sent as `Authorization: Bearer <apiKey>`. Env: `SIGHTLINE_API_KEY`. Never logged. */
+  apiKey?: string;
+  /** Extra export headers. */
+  headers?: Record<string, string>;
+  /** Fraction of traces kept, 0..1. Env: `SIGHTLINE_SAMPLE_RATE`. Default 1. */
+  sampleRate?: number;
+  /**
+   * Record prompts and outputs. Default true; off when this is false or when
+   * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=false`.
+   */
+  captureContent?: boolean;
+  /** Rewrites each captured text before export; a mask that throws yields `[REDACTED]`. */
+  mask?: MaskFn;
+  /** Built-in redaction of API keys, AWS keys, JWTs and private keys. Default true. */
+  redactSecrets?: boolean;
+  /** Cap per content attribute, in UTF-8 bytes. Default 65536. */
+  maxAttributeBytes?: number;
+  /** Memory bound of spans waiting for export, in bytes. Default 32 MiB. */
+  maxQueueBytes?: number;
+  /** Spans per export request. Default 64: small batches keep event-loop stalls short. */
+  maxExportBatchSize?: number;
+  /** Export delay. Default 1000 ms. */
+  scheduledDelayMillis?: number;
+  /** `'http/json'` (default) or `'http/protobuf'`. */
+  protocol?: 'http/json' | 'http/protobuf';
+  compression?: 'gzip' | 'none';
+  /** Register the SDK's provider as the global one. Default: only when no provider is registered. */
+  registerGlobal?: boolean;
+  /** Serverless: root spans' promises settle after their spans are exported. */
+  serverless?: boolean;
+  /** Flush on SIGTERM / SIGINT / beforeExit. Default true. */
+  flushOnExit?: boolean;
+  /** How long an LLM span waits for `recordValidation()`. Default 1000 ms. */
+  validationWindowMs?: number;
+  /** Check server-side budgets before each wrapped call. */
+  budget?: BudgetOptions;
+  /** Export through this exporter instead of OTLP/HTTP (tests, custom sinks). */
+  exporter?: SpanExporter;
+  /** Use this processor instead of the SDK's bounded batch processor. */
+  spanProcessor?: SpanProcessor;
+}
+
+export interface ResolvedConfig {
+  serviceName: string;
+  serviceVersion: string | undefined;
+  environment: string | undefined;
+  tracesUrl: string;
+  budgetStatusUrl: string;
+  headers: Record<string, string>;
+  sampleRate: number;
+  captureContent: boolean;
+  redactSecrets: boolean;
+  maxAttributeBytes: number;
+  maxQueueBytes: number;
+  maxExportBatchSize: number;
+  scheduledDelayMillis: number;
+  protocol: 'http/json' | 'http/protobuf';
+  compression: 'gzip' | 'none';
+  validationWindowMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function tracesUrlFrom(options: SightlineOptions, env: Env): string {
+  const base = options.endpoint ?? env.SIGHTLINE_ENDPOINT;
+  if (base) return base.replace(/\/+$/, '').endsWith('/v1/traces') ? base : `${base.replace(/\/+$/, '')}/v1/traces`;
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  const otlp = env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318';
+  return `${otlp.replace(/\/+$/, '')}/v1/traces`;
+}
+
+/**
+ * Merges options over the environment. A bad value never throws: it is named in a warning and
+ * replaced by its default, because a typo in telemetry config must not take the app down.
+ */
+export function resolveConfig(options: SightlineOptions, env: Env): { config: ResolvedConfig; warnings: string[] } {
+  const warnings: string[] = [];
+  const positive = (name: string, value: number | undefined, fallback: number): number => {
+    if (value === undefined) return fallback;
+    if (Number.isFinite(value) && value > 0) return value;
+    warnings.push(`${name} must be a positive number; using ${fallback}`);
+    return fallback;
+  };
+  let tracesUrl = tracesUrlFrom(options, env);
+  let origin = 'http://localhost:4318';
+  try {
+    origin = new URL(tracesUrl).origin;
+  } catch {
+    warnings.push(`endpoint is not a valid URL; using http://localhost:4318`);
+    tracesUrl = 'http://localhost:4318/v1/traces';
+  }
+  const rawRate = options.sampleRate ?? (env.SIGHTLINE_SAMPLE_RATE !== undefined ? Number(env.SIGHTLINE_SAMPLE_RATE) : 1);
+  let sampleRate = 1;
+  if (Number.isFinite(rawRate) && rawRate >= 0 && rawRate <= 1) sampleRate = rawRate;
+  else warnings.push('sampleRate must be between 0 and 1; using 1');
+  const envContent = env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT?.trim().toLowerCase();
+  const headers: Record<string, string> = { ...options.headers };
+  const apiKey = options.apiKey ?? env.SIGHTLINE_API_KEY;
+  if (apiKey) headers.Authorization = `Bearer ${apiKey}`;
+  const protocol = options.protocol ?? 'http/json';
+  if (protocol !== 'http/json' && protocol !== 'http/protobuf') warnings.push('protocol must be http/json or http/protobuf');
+  const compression = options.compression ?? 'none';
+  if (compression !== 'gzip' && compression !== 'none') warnings.push('compression must be gzip or none');
+  if (options.mask !== undefined && typeof options.mask !== 'function') warnings.push('mask must be a function; ignored');
+  return {
+    warnings,
+    config: {
+      serviceName: options.serviceName ?? env.OTEL_SERVICE_NAME ?? env.SIGHTLINE_SERVICE_NAME ?? 'unknown_service:node',
+      serviceVersion: options.serviceVersion ?? env.SIGHTLINE_SERVICE_VERSION,
+      environment: options.environment ?? env.SIGHTLINE_ENVIRONMENT ?? env.NODE_ENV,
+      tracesUrl,
+      budgetStatusUrl: `${origin}/api/budgets/status`,
+      headers,
+      sampleRate,
+      captureContent: options.captureContent !== false && envContent !== 'false' && envContent !== '0',
+      redactSecrets: options.redactSecrets !== false,
+      maxAttributeBytes: positive('maxAttributeBytes', options.maxAttributeBytes, 64 * 1024),
+      maxQueueBytes: positive('maxQueueBytes', options.maxQueueBytes, 32 * 1024 * 1024),
+      maxExportBatchSize: positive('maxExportBatchSize', options.maxExportBatchSize, 64),
+      scheduledDelayMillis: positive('scheduledDelayMillis', options.scheduledDelayMillis, 1000),
+      protocol: protocol === 'http/protobuf' ? protocol : 'http/json',
+      compression: compression === 'gzip' ? 'gzip' : 'none',
+      validationWindowMs: positive('validationWindowMs', options.validationWindowMs, 1000),
+    },
+  };
+}

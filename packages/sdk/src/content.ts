@@ -1,0 +1,96 @@
+import { REDACTED_MARKER } from '@sightline/contracts/semconv';
+import { reportInternal } from './diagnostics.ts';
+
+/** A user hook that rewrites captured text before export. Return the text to keep. */
+export type MaskFn = (text: string, field: { key: string }) => string;
+
+export interface ContentPolicy {
+  capture: boolean;
+  redactSecrets: boolean;
+  mask: MaskFn | undefined;
+  maxAttributeBytes: number;
+}
+
+// Why these: the secrets most often pasted into prompts or echoed by tools. Each alternative is
+// anchored on a distinctive prefix so the scan stays linear and cheap on multi-KB strings.
+const SECRET_PATTERN = new RegExp(
+  [
+    String.raw`-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----`,
+    String.raw`\bsk-(?:ant-|proj-|svcacct-)?[A-Za-z0-9_-]{20,}`,
+    String.raw`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`,
+    String.raw`(?<=aws_secret_access_key\s*[=:]\s*["']?)[A-Za-z0-9/+]{40}`,
+    String.raw`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`,
+    String.raw`\bAIza[0-9A-Za-z_-]{35}\b`,
+    String.raw`\bgh[pousr]_[A-Za-z0-9]{36,}\b`,
+    String.raw`\bgithub_pat_[A-Za-z0-9_]{40,}\b`,
+    String.raw`\bxox[abposr]-[A-Za-z0-9-]{10,}`,
+    String.raw`\bhf_[A-Za-z0-9]{30,}\b`,
+    String.raw`\bgsk_[A-Za-z0-9]{40,}\b`,
+  ].join('|'),
+  'g',
+);
+
+/** Replaces well-known secret shapes (provider API keys, AWS keys, JWTs, private keys) with the marker. */
+export function redactSecrets(text: string): string {
+  SECRET_PATTERN.lastIndex = 0;
+  return SECRET_PATTERN.test(text) ? text.replace(SECRET_PATTERN, REDACTED_MARKER) : text;
+}
+
+/** Cuts a string to at most `maxBytes` UTF-8 bytes without splitting a character. */
+export function capBytes(text: string, maxBytes: number): { value: string; truncated: boolean } {
+  // Fast path: a UTF-16 string of n units is at most 3n UTF-8 bytes.
+  if (text.length * 3 <= maxBytes || Buffer.byteLength(text, 'utf8') <= maxBytes) {
+    return { value: text, truncated: false };
+  }
+  let cut = Math.min(text.length, maxBytes);
+  while (cut > 0 && Buffer.byteLength(text.slice(0, cut), 'utf8') > maxBytes) cut = Math.floor(cut * 0.9);
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+  return { value: text.slice(0, cut), truncated: true };
+}
+
+/**
+ * Runs redaction, the user's mask (fail closed: a throwing mask yields the marker) and the size
+ * cap, in that order, so the cap never hides a secret that redaction would have caught.
+ */
+export function prepareContent(text: string, key: string, policy: ContentPolicy): { value: string; truncated: boolean } {
+  let value = policy.redactSecrets ? redactSecrets(text) : text;
+  if (policy.mask) {
+    try {
+      const masked = policy.mask(value, { key });
+      value = typeof masked === 'string' ? masked : REDACTED_MARKER;
+    } catch (err) {
+      reportInternal('mask hook threw; field replaced by the redaction marker', err);
+      value = REDACTED_MARKER;
+    }
+  }
+  return capBytes(value, policy.maxAttributeBytes);
+}
+
+/** JSON.stringify that survives cycles, BigInt and throwing getters; never throws. */
+export function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    return stringifyDefensively(value);
+  }
+}
+
+function stringifyDefensively(value: unknown): string {
+  const seen = new WeakSet<object>();
+  try {
+    return (
+      JSON.stringify(value, (_key, v: unknown) => {
+        if (typeof v === 'bigint') return v.toString();
+        if (typeof v === 'object' && v !== null) {
+          if (seen.has(v)) return '[Circular]';
+          seen.add(v);
+        }
+        return v;
+      }) ?? 'null'
+    );
+  } catch (err) {
+    reportInternal('value could not be serialised', err);
+    return '"[Unserialisable]"';
+  }
+}

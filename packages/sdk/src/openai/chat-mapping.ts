@@ -1,0 +1,119 @@
+import type { Usage } from '../llm-call.ts';
+
+// OpenAI chat shapes, typed loosely on purpose: the wrapper must read every OpenAI-compatible
+// server's output, including fields the official types do not promise.
+type Obj = Record<string, unknown>;
+
+/** A message part in the GenAI conventions' `gen_ai.input.messages` / `gen_ai.output.messages` JSON. */
+export type Part =
+  | { type: 'text'; content: string }
+  | { type: 'tool_call'; id?: string; name: string; arguments?: unknown }
+  | { type: 'tool_call_response'; id?: string; response: unknown }
+  | { type: 'reasoning'; content: string }
+  | { type: 'uri' | 'blob'; modality: string; uri?: string; mime_type?: string }
+  | { type: string; [k: string]: unknown };
+
+export interface GenAIMessage {
+  role: string;
+  parts: Part[];
+  name?: string;
+  finish_reason?: string;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Inline data URIs (base64 images, audio) are replaced by their size: bytes, not insight. */
+function uriPart(modality: string, url: unknown): Part {
+  const u = str(url) ?? '';
+  return u.startsWith('data:')
+    ? { type: 'blob', modality, mime_type: u.slice(5, u.indexOf(';')), uri: `[inline data, ${u.length} chars]` }
+    : { type: 'uri', modality, uri: u };
+}
+
+export function contentParts(content: unknown): Part[] {
+  if (typeof content === 'string') return [{ type: 'text', content }];
+  if (!Array.isArray(content)) return [];
+  const parts: Part[] = [];
+  for (const p of content as Obj[]) {
+    if (!p || typeof p !== 'object') continue;
+    if (p.type === 'text' || p.type === 'input_text' || p.type === 'output_text') parts.push({ type: 'text', content: str(p.text) ?? '' });
+    else if (p.type === 'image_url') parts.push(uriPart('image', (p.image_url as Obj | undefined)?.url));
+    else if (p.type === 'input_image') parts.push(uriPart('image', p.image_url));
+    else if (p.type === 'input_audio') parts.push({ type: 'blob', modality: 'audio', mime_type: `audio/${str((p.input_audio as Obj)?.format) ?? ''}` });
+    else if (p.type === 'refusal') parts.push({ type: 'text', content: str(p.refusal) ?? '' });
+    else parts.push({ type: String(p.type) });
+  }
+  return parts;
+}
+
+function toolCallParts(toolCalls: unknown): Part[] {
+  if (!Array.isArray(toolCalls)) return [];
+  return (toolCalls as Obj[]).map((tc) => {
+    const fn = (tc.function ?? tc.custom ?? {}) as Obj;
+    return { type: 'tool_call', id: str(tc.id) ?? '', name: str(fn.name) ?? '', arguments: fn.arguments ?? fn.input };
+  });
+}
+
+/** Chat Completions `messages` → GenAI input messages. */
+export function chatInputMessages(messages: unknown): GenAIMessage[] | undefined {
+  if (!Array.isArray(messages)) return undefined;
+  return (messages as Obj[]).map((m) => {
+    const role = str(m?.role) ?? 'user';
+    if (role === 'tool') return { role, parts: [{ type: 'tool_call_response', id: str(m.tool_call_id) ?? '', response: m.content }] };
+    const parts = contentParts(m?.content);
+    parts.push(...toolCallParts(m?.tool_calls));
+    const msg: GenAIMessage = { role, parts };
+    if (typeof m?.name === 'string') msg.name = m.name;
+    return msg;
+  });
+}
+
+/** Chat Completions choices → GenAI output messages. */
+export function chatOutputMessages(choices: unknown): GenAIMessage[] {
+  if (!Array.isArray(choices)) return [];
+  return (choices as Obj[]).map((c) => {
+    const m = (c.message ?? {}) as Obj;
+    const parts: Part[] = [];
+    const reasoning = str(m.reasoning_content) ?? str(m.reasoning);
+    if (reasoning) parts.push({ type: 'reasoning', content: reasoning });
+    if (typeof m.content === 'string') parts.push({ type: 'text', content: m.content });
+    if (typeof m.refusal === 'string') parts.push({ type: 'text', content: m.refusal });
+    parts.push(...toolCallParts(m.tool_calls));
+    return { role: str(m.role) ?? 'assistant', parts, finish_reason: str(c.finish_reason) ?? '' };
+  });
+}
+
+export function finishReasons(choices: unknown): string[] | undefined {
+  if (!Array.isArray(choices)) return undefined;
+  const reasons = (choices as Obj[]).map((c) => str(c.finish_reason)).filter((r): r is string => !!r);
+  return reasons.length ? reasons : undefined;
+}
+
+/** OpenAI usage (chat or responses) → GenAI usage; `prompt_tokens` already includes cached ones. */
+export function openaiUsage(usage: unknown): Usage | undefined {
+  if (!usage || typeof usage !== 'object') return undefined;
+  const u = usage as Obj;
+  const inDetails = (u.prompt_tokens_details ?? u.input_tokens_details) as Obj | undefined;
+  const outDetails = (u.completion_tokens_details ?? u.output_tokens_details) as Obj | undefined;
+  return {
+    inputTokens: num(u.prompt_tokens ?? u.input_tokens),
+    outputTokens: num(u.completion_tokens ?? u.output_tokens),
+    cacheReadTokens: num(inDetails?.cached_tokens),
+    reasoningTokens: num(outDetails?.reasoning_tokens),
+  };
+}
+
+export function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** A cheap identity of a logical call: model plus the text of its first two messages. */
+export function chatCallKey(model: unknown, messages: unknown): string {
+  let key = String(model);
+  if (Array.isArray(messages)) {
+    for (const m of (messages as Obj[]).slice(0, 2)) key += `|${typeof m?.content === 'string' ? m.content : ''}`;
+  }
+  return key;
+}

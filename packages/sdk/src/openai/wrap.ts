@@ -1,0 +1,173 @@
+import * as K from '@sightline/contracts/semconv';
+import { reportInternal } from '../diagnostics.ts';
+import { observeApiCall, observeStream } from '../instrument.ts';
+import { LlmCall } from '../llm-call.ts';
+import { detectServer, type ServerInfo } from '../provider-detect.ts';
+import { chatStreamObserver } from './chat-stream.ts';
+import { chatCallKey, chatInputMessages, chatOutputMessages, finishReasons, num, openaiUsage } from './chat-mapping.ts';
+import { recordResponse, responsesInputMessages, responsesStreamObserver } from './responses-mapping.ts';
+
+type Obj = Record<string, unknown>;
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+/** Options of {@link wrapOpenAI}. */
+export interface WrapOpenAIOptions {
+  /** Overrides the detected `gen_ai.provider.name` (e.g. `'vllm'` behind a proxy). */
+  provider?: string;
+}
+
+const WRAPPED = Symbol.for('sightline.wrapped');
+
+/**
+ * Instruments an `openai` client in place and returns it with its exact type: chat completions
+ * (plain, streaming, `parse`, and the `stream()`/`runTools()` helpers built on them), the
+ * Responses API and embeddings. The provider is detected from `baseURL`, so a client pointed at
+ * vLLM, Ollama, Groq or any OpenAI-compatible server is recorded as that server.
+ *
+ * @example
+ * ```ts
+ * import OpenAI from 'openai';
+ * import { init, wrapOpenAI } from '@sightline/sdk';
+ * init({ serviceName: 'support-bot' });
+ * const openai = wrapOpenAI(new OpenAI());
+ * const res = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] });
+ * ```
+ */
+export function wrapOpenAI<T extends object>(client: T, options: WrapOpenAIOptions = {}): T {
+  try {
+    const c = client as Obj & { baseURL?: string };
+    if (!c || c[WRAPPED as unknown as string]) return client;
+    const detected = detectServer(c.baseURL, 'openai');
+    const server: ServerInfo = options.provider ? { ...detected, provider: options.provider } : detected;
+    const chat = (c.chat as Obj | undefined)?.completions as Obj | undefined;
+    patch(chat, 'create', (orig) => chatCreate(client, orig, server));
+    patch(c.responses as Obj | undefined, 'create', (orig) => responsesCreate(client, orig, server));
+    patch(c.embeddings as Obj | undefined, 'create', (orig) => embeddingsCreate(client, orig, server));
+    Object.defineProperty(c, WRAPPED, { value: true, enumerable: false });
+  } catch (err) {
+    reportInternal('wrapOpenAI', err);
+  }
+  return client;
+}
+
+/** Replaces `target[name]` on the instance (not the shared prototype) with an observed version. */
+export function patch(target: Obj | undefined, name: string, make: (orig: Method) => Method): void {
+  const orig = target?.[name];
+  if (!target || typeof orig !== 'function') return;
+  target[name] = make(orig as Method);
+}
+
+function serverStart(server: ServerInfo) {
+  return { provider: server.provider, serverAddress: server.address, serverPort: server.port };
+}
+
+function chatCreate(client: object, orig: Method, server: ServerInfo): Method {
+  return function observedChatCreate(this: unknown, ...args: unknown[]) {
+    const body = (args[0] ?? {}) as Obj;
+    let call: LlmCall;
+    try {
+      const responseFormat = (body.response_format as Obj | undefined)?.type;
+      call = new LlmCall({
+        operation: K.GEN_AI_OPERATION.chat,
+        ...serverStart(server),
+        model: typeof body.model === 'string' ? body.model : undefined,
+        stream: body.stream === true,
+        callKeySource: chatCallKey(body.model, body.messages),
+        params: {
+          [K.ATTR_GEN_AI_REQUEST_MAX_TOKENS]: num(body.max_completion_tokens ?? body.max_tokens),
+          [K.ATTR_GEN_AI_REQUEST_TEMPERATURE]: num(body.temperature),
+          [K.ATTR_GEN_AI_REQUEST_TOP_P]: num(body.top_p),
+          [K.ATTR_GEN_AI_REQUEST_SEED]: num(body.seed),
+          [K.ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY]: num(body.frequency_penalty),
+          [K.ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY]: num(body.presence_penalty),
+          [K.ATTR_GEN_AI_REQUEST_CHOICE_COUNT]: num(body.n) !== undefined && body.n !== 1 ? num(body.n) : undefined,
+          [K.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES]: typeof body.stop === 'string' ? [body.stop] : Array.isArray(body.stop) ? (body.stop as string[]) : undefined,
+          [K.ATTR_OPENAI_REQUEST_SERVICE_TIER]: typeof body.service_tier === 'string' ? body.service_tier : undefined,
+          [K.ATTR_GEN_AI_OUTPUT_TYPE]: responseFormat === 'json_schema' || responseFormat === 'json_object' ? 'json' : undefined,
+        },
+      });
+    } catch (err) {
+      reportInternal('starting a chat span', err);
+      return orig.apply(this, args);
+    }
+    return observeApiCall(client, call, () => orig.apply(this, args), (value) => {
+      // Serialised here, when the response is in: the app may mutate `messages` right after.
+      call.content(K.ATTR_GEN_AI_INPUT_MESSAGES, () => chatInputMessages(body.messages));
+      if (Array.isArray(body.tools)) call.content(K.ATTR_GEN_AI_TOOL_DEFINITIONS, () => body.tools);
+      if (body.stream === true) return observeStream(value, call, chatStreamObserver(call));
+      const res = value as Obj;
+      call.set(K.ATTR_GEN_AI_RESPONSE_ID, typeof res.id === 'string' ? res.id : undefined);
+      call.set(K.ATTR_GEN_AI_RESPONSE_MODEL, typeof res.model === 'string' ? res.model : undefined);
+      call.set(K.ATTR_OPENAI_RESPONSE_SERVICE_TIER, typeof res.service_tier === 'string' ? res.service_tier : undefined);
+      call.set(K.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, finishReasons(res.choices));
+      call.content(K.ATTR_GEN_AI_OUTPUT_MESSAGES, () => chatOutputMessages(res.choices));
+      call.usage(openaiUsage(res.usage));
+      call.finish(true, res);
+    });
+  };
+}
+
+function responsesCreate(client: object, orig: Method, server: ServerInfo): Method {
+  return function observedResponsesCreate(this: unknown, ...args: unknown[]) {
+    const body = (args[0] ?? {}) as Obj;
+    let call: LlmCall;
+    try {
+      call = new LlmCall({
+        operation: K.GEN_AI_OPERATION.chat,
+        ...serverStart(server),
+        model: typeof body.model === 'string' ? body.model : undefined,
+        stream: body.stream === true,
+        callKeySource: `${String(body.model)}|${typeof body.instructions === 'string' ? body.instructions : ''}|${typeof body.input === 'string' ? body.input : ''}`,
+        params: {
+          [K.ATTR_GEN_AI_REQUEST_MAX_TOKENS]: num(body.max_output_tokens),
+          [K.ATTR_GEN_AI_REQUEST_TEMPERATURE]: num(body.temperature),
+          [K.ATTR_GEN_AI_REQUEST_TOP_P]: num(body.top_p),
+          [K.ATTR_OPENAI_REQUEST_SERVICE_TIER]: typeof body.service_tier === 'string' ? body.service_tier : undefined,
+        },
+      });
+    } catch (err) {
+      reportInternal('starting a responses span', err);
+      return orig.apply(this, args);
+    }
+    return observeApiCall(client, call, () => orig.apply(this, args), (value) => {
+      if (typeof body.instructions === 'string') {
+        call.content(K.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, () => [{ type: 'text', content: body.instructions }]);
+      }
+      call.content(K.ATTR_GEN_AI_INPUT_MESSAGES, () => responsesInputMessages(body.input));
+      if (Array.isArray(body.tools)) call.content(K.ATTR_GEN_AI_TOOL_DEFINITIONS, () => body.tools);
+      if (body.stream === true) return observeStream(value, call, responsesStreamObserver(call));
+      recordResponse(call, value as Obj);
+      call.finish(true, value as Obj);
+    });
+  };
+}
+
+function embeddingsCreate(client: object, orig: Method, server: ServerInfo): Method {
+  return function observedEmbeddingsCreate(this: unknown, ...args: unknown[]) {
+    const body = (args[0] ?? {}) as Obj;
+    let call: LlmCall;
+    try {
+      call = new LlmCall({
+        operation: K.GEN_AI_OPERATION.embeddings,
+        ...serverStart(server),
+        model: typeof body.model === 'string' ? body.model : undefined,
+        params: {
+          [K.ATTR_GEN_AI_REQUEST_ENCODING_FORMATS]: typeof body.encoding_format === 'string' ? [body.encoding_format] : undefined,
+          [K.ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT]: num(body.dimensions),
+        },
+      });
+    } catch (err) {
+      reportInternal('starting an embeddings span', err);
+      return orig.apply(this, args);
+    }
+    return observeApiCall(client, call, () => orig.apply(this, args), (value) => {
+      const res = value as Obj;
+      call.set(K.ATTR_GEN_AI_RESPONSE_MODEL, typeof res.model === 'string' ? res.model : undefined);
+      const first = (res.data as Obj[] | undefined)?.[0]?.embedding;
+      if (Array.isArray(first) && body.dimensions === undefined) call.set(K.ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, first.length);
+      const usage = openaiUsage(res.usage);
+      call.usage(usage && { inputTokens: usage.inputTokens });
+      call.finish(false);
+    });
+  };
+}

@@ -1,0 +1,124 @@
+import { context, trace, type Span } from '@opentelemetry/api';
+import {
+  ATTR_SIGHTLINE_VALIDATION_ERROR,
+  ATTR_SIGHTLINE_VALIDATION_STATUS,
+  VALIDATION_STATUS,
+} from '@sightline/contracts/semconv';
+import { reportInternal } from './diagnostics.ts';
+import type { LlmCall } from './llm-call.ts';
+import { currentScope } from './scope.ts';
+import { sdkTracer, settings } from './settings.ts';
+
+// Finished LLM spans wait up to `validationWindowMs` for recordValidation() before they end, with
+// their true end time, so validation lands on the LLM span itself. One timer serves them all.
+const pending = new Map<Span, { endMs: number; dueMs: number }>();
+let sweeper: NodeJS.Timeout | undefined;
+
+export function deferEnd(span: Span, endMs: number): void {
+  pending.set(span, { endMs, dueMs: endMs + settings.validationWindowMs });
+  if (!sweeper) {
+    sweeper = setInterval(sweep, Math.max(50, Math.min(500, settings.validationWindowMs)));
+    sweeper.unref();
+  }
+}
+
+function sweep(): void {
+  const now = performance.now();
+  for (const [span, due] of pending) {
+    if (due.dueMs <= now) endNow(span);
+  }
+  if (pending.size === 0 && sweeper) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
+}
+
+function endNow(span: Span): void {
+  const due = pending.get(span);
+  if (!due) return;
+  pending.delete(span);
+  try {
+    span.end(due.endMs);
+  } catch (err) {
+    reportInternal('ending a span', err);
+  }
+}
+
+/** Ends every span still waiting for validation; flush and shutdown call this first. */
+export function endAllPending(): void {
+  for (const span of [...pending.keys()]) endNow(span);
+}
+
+const lastCallByParent = new WeakMap<object, LlmCall>();
+let lastRootCall: LlmCall | undefined;
+const callByResponse = new WeakMap<object, LlmCall>();
+
+export function rememberCall(call: LlmCall, response?: object): void {
+  if (typeof call.parentKey === 'object') lastCallByParent.set(call.parentKey, call);
+  else lastRootCall = call;
+  if (response) callByResponse.set(response, call);
+}
+
+/** What {@link recordValidation} accepts: a zod `safeParse` result, a boolean, or `{ success, error }`. */
+export type ValidationResult = boolean | { success: boolean; error?: unknown } | { valid: boolean; error?: unknown };
+
+/**
+ * Marks structured-output validation as passed or failed on the LLM span it belongs to: the one
+ * whose response you pass, else the latest LLM call in the current trace scope.
+ *
+ * @example
+ * ```ts
+ * const res = await openai.chat.completions.create({ model, messages, response_format });
+ * const parsed = Answer.safeParse(JSON.parse(res.choices[0]?.message.content ?? 'null'));
+ * recordValidation(parsed, res);
+ * ```
+ */
+export function recordValidation(result: ValidationResult, response?: object): void {
+  try {
+    const passed = typeof result === 'boolean' ? result : 'success' in result ? result.success : result.valid;
+    const error = typeof result === 'object' && !passed ? describeError(result.error) : undefined;
+    const call = findCall(response);
+    if (!call) {
+      reportInternal('recordValidation', new Error('no LLM call found in this context to mark'), 10_000);
+      return;
+    }
+    const status = passed ? VALIDATION_STATUS.passed : VALIDATION_STATUS.failed;
+    if (pending.has(call.span)) {
+      call.span.setAttribute(ATTR_SIGHTLINE_VALIDATION_STATUS, status);
+      if (error) call.span.setAttribute(ATTR_SIGHTLINE_VALIDATION_ERROR, error);
+      endNow(call.span);
+      return;
+    }
+    // The LLM span already ended (validation came late): record it on a child so it still counts.
+    const parentCtx = trace.setSpan(context.active(), call.span);
+    const child = sdkTracer().startSpan('validation', {}, parentCtx);
+    child.setAttribute(ATTR_SIGHTLINE_VALIDATION_STATUS, status);
+    if (error) child.setAttribute(ATTR_SIGHTLINE_VALIDATION_ERROR, error);
+    child.end();
+  } catch (err) {
+    reportInternal('recordValidation', err);
+  }
+}
+
+function findCall(response?: object): LlmCall | undefined {
+  if (response && typeof response === 'object') {
+    const byResponse = callByResponse.get(response);
+    if (byResponse) return byResponse;
+  }
+  const ctx = context.active();
+  const parent = trace.getSpan(ctx) ?? currentScope(ctx);
+  return (parent && lastCallByParent.get(parent)) || lastRootCall;
+}
+
+function describeError(error: unknown): string | undefined {
+  if (error === undefined || error === null) return undefined;
+  const issues = (error as { issues?: unknown }).issues;
+  if (Array.isArray(issues)) {
+    return issues
+      .slice(0, 10)
+      .map((i: { path?: unknown[]; message?: string }) => `${(i.path ?? []).join('.') || '(root)'}: ${i.message ?? ''}`)
+      .join('; ')
+      .slice(0, 2048);
+  }
+  return (error instanceof Error ? error.message : String(error)).slice(0, 2048);
+}
