@@ -1,5 +1,5 @@
 import type { TopListName, TopListResponse } from '@sightline/contracts';
-import { rollupWhere } from './rollup-filters.ts';
+import { rollupWhere, spanClassIn } from './rollup-filters.ts';
 import { projectAndWindow, spanMatchExpr } from './span-filters.ts';
 import { SqlParams, nanosToIso, secondsToIso, type QueryDriver } from './sql-params.ts';
 import { DEFAULT_TRACE_WINDOW_MS, resolveWindow } from './time-window.ts';
@@ -41,7 +41,8 @@ export async function queryTopList(
   const params = new SqlParams();
   let sql: string;
   if (ROLLUP_LISTS.has(list)) {
-    const where = rollupWhere(params, projectId, window, options, 3_600_000).join(' AND ');
+    // Calls here are model calls: agent and workflow wrappers would count one request twice.
+    const where = [...rollupWhere(params, projectId, window, options, 3_600_000), spanClassIn(params, ['llm', 'embedding'])].join(' AND ');
     sql = rollupTopListSql(list as RollupTopList, params, where, limit);
   } else {
     const scope = projectAndWindow(params, projectId, window);

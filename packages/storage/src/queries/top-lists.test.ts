@@ -1,0 +1,76 @@
+import { TOP_LISTS, TopListResponse } from '@sightline/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedQueryDataset, type QueryDataset } from './query-dataset.ts';
+import { openQueryTestStore, recentHourMs } from './query-test-store.ts';
+import { queryTopList } from './top-lists.ts';
+import type { TopListName } from '@sightline/contracts';
+
+let store: Awaited<ReturnType<typeof openQueryTestStore>>;
+let ds: QueryDataset;
+
+beforeAll(async () => {
+  store = await openQueryTestStore();
+  ds = await seedQueryDataset(store.driver, 'proj-a', recentHourMs());
+  // The same shapes in another project (other ids): must never leak into proj-a's lists.
+  await seedQueryDataset(store.driver, 'proj-b', ds.hourMs, 'b');
+});
+afterAll(async () => store?.close());
+
+const top = async (list: TopListName, extra: Record<string, unknown> = {}, projectId = 'proj-a') =>
+  TopListResponse.parse(
+    await queryTopList(store.driver, projectId, list, {
+      from: new Date(ds.hourMs).toISOString(),
+      to: new Date(ds.hourMs + 3_600_000).toISOString(),
+      limit: 10,
+      ...extra,
+    }),
+  );
+
+describe('queryTopList', () => {
+  it('ranks users and prompts by cost', async () => {
+    const users = await top('costliest-users');
+    expect(users.items.map((i) => [i.key, i.costUsd, i.calls])).toEqual([
+      ['user-2', 0.010234567, 4], ['user-1', 0.0065, 3], ['user-3', 0.0003, 3],
+    ]);
+    const prompts = await top('costliest-prompts');
+    expect(prompts.items.map((i) => i.key)).toEqual(['summarize@v1', 'summarize@v2', 'classify@v1']);
+    expect(prompts.items[1]).toMatchObject({ promptName: 'summarize', promptVersion: 'v2', calls: 4, costUsd: 0.003234567 });
+  });
+
+  it('ranks traces by cost and calls by duration', async () => {
+    const traces = await top('costliest-traces');
+    expect(traces.items.map((i) => i.key)).toEqual([ds.traces.e, ds.traces.a, ds.traces.b, ds.traces.d]);
+    expect(traces.items[1]).toMatchObject({ rootName: 'handle-request', costUsd: 0.0065, llmCallCount: 2, startTime: new Date(ds.hourMs + 600_000).toISOString() });
+    const slow = await top('slowest-calls', { limit: 2 });
+    expect(slow.items.map((i) => [i.traceId, i.durationMs, i.model])).toEqual([[ds.traces.e, 2000, 'gpt-4o'], [ds.traces.c, 1500, 'mystery-1']]);
+  });
+
+  it('finds retry loops by identical input and by call key', async () => {
+    const loops = await top('retry-loops');
+    expect(loops.items.map((i) => [i.traceId, i.reason, i.repeatedCalls])).toEqual([
+      [ds.traces.b, 'call_key_retries', 3],
+      [ds.traces.d, 'identical_input', 3],
+    ]);
+    expect(loops.items[1]).toMatchObject({ model: 'gpt-4o-mini', promptName: 'classify', costUsd: 0.0003 });
+  });
+
+  it('groups validation failures and unpriced models', async () => {
+    const failures = await top('validation-failures');
+    expect(failures.items).toEqual([
+      expect.objectContaining({ promptName: 'classify', promptVersion: 'v1', model: 'mystery-1', failures: 1, validated: 1, failureRate: 1, lastTraceId: ds.traces.c }),
+    ]);
+    const unpriced = await top('unpriced-models');
+    expect(unpriced.items).toEqual([
+      expect.objectContaining({ key: 'acme/mystery-1', calls: 1, inputTokens: 50, lastSeen: new Date(ds.hourMs + 30 * 60_000).toISOString() }),
+    ]);
+  });
+
+  it('narrows by filters', async () => {
+    const users = await top('costliest-users', { service: 'support' });
+    expect(users.items.map((i) => i.key)).toEqual(['user-3', 'user-1']);
+  });
+
+  it('answers every list for a project without data with nothing', async () => {
+    for (const list of TOP_LISTS) expect((await top(list, {}, 'proj-none')).items, list).toEqual([]);
+  });
+});
