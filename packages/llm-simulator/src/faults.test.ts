@@ -73,4 +73,18 @@ describe('faults and scenarios', () => {
       await sim.close();
     }
   });
+
+  it('scales realistic delays with timeScale, keeping their proportions', async () => {
+    const sim = await startSimulator({ latency: 'realistic', seed: 2, timeScale: 0.01 });
+    try {
+      const client = new OpenAI({ apiKey: 'k', baseURL: sim.openaiBaseURL });
+      const started = performance.now();
+      await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }], max_tokens: 50 });
+      // Unscaled this takes at least 150 ms to the first token plus 50 tokens at <= 120 tokens/s.
+      expect(performance.now() - started).toBeLessThan(150);
+    } finally {
+      await sim.close();
+    }
+    await expect(startSimulator({ timeScale: 0 })).rejects.toThrow(/timeScale/);
+  });
 });

@@ -62,6 +62,7 @@ export function sendFault(res: ServerResponse, dialect: Dialect, fault: 'rate_li
   if (fault === 'rate_limit') {
     const headers: Record<string, string> = { 'retry-after': '1' };
     if (options.latency === 'none') headers['retry-after-ms'] = '20';
+    else if (options.timeScale < 1) headers['retry-after-ms'] = String(Math.max(10, Math.round(1000 * options.timeScale)));
     const type = dialect === 'anthropic' ? 'rate_limit_error' : 'rate_limit_exceeded';
     sendError(res, dialect, new ApiError(429, type, 'Rate limit reached for requests (simulated). Please retry after 1s.'), headers);
     return;
@@ -82,7 +83,8 @@ export interface Pace {
 
 export function paceFor(options: ResolvedOptions, rng: Rng): Pace {
   if (options.latency === 'none') return { ttftMs: 0, msPerToken: 0 };
-  return { ttftMs: rng.int(150, 900), msPerToken: 1000 / rng.int(40, 120) };
+  const scale = options.timeScale;
+  return { ttftMs: rng.int(150, 900) * scale, msPerToken: (1000 / rng.int(40, 120)) * scale };
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -24,7 +24,7 @@ export async function embeddings(ctx: HandlerContext): Promise<void> {
     return { object: 'embedding', index, embedding };
   });
   const promptTokens = inputs.reduce((s, t) => s + estimateTokens(t), 0);
-  await nonStreamingDelay({ ttftMs: options.latency === 'none' ? 0 : rng.int(40, 160), msPerToken: 0 }, 0);
+  await nonStreamingDelay({ ttftMs: options.latency === 'none' ? 0 : rng.int(40, 160) * options.timeScale, msPerToken: 0 }, 0);
   sendJson(res, 200, { object: 'list', data, model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } });
 }
 

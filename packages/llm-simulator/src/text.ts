@@ -29,11 +29,13 @@ export function generateText(rng: Rng, targetTokens: number, topics: readonly st
   const targetChars = Math.max(4, targetTokens * 4);
   const sentences: string[] = [];
   let length = 0;
+  // Few topic words would repeat too often: scale their share with how many there are.
+  const topicShare = Math.min(0.3, topics.length * 0.04);
   while (length < targetChars) {
     const words: string[] = [];
     const count = rng.int(6, 16);
     for (let i = 0; i < count; i++) {
-      const fromTopic = topics.length > 0 && rng.chance(0.3);
+      const fromTopic = topics.length > 0 && rng.chance(topicShare);
       words.push(fromTopic ? rng.pick(topics) : rng.pick(VOCABULARY));
     }
     const first = words[0] ?? 'the';
