@@ -1,0 +1,140 @@
+import type { Driver } from '@sightline/storage';
+import { generateKey, hashKey, isPlausibleKey, keyDisplayPrefix, newKeyId } from './key-format.ts';
+
+export const DEFAULT_PROJECT_ID = 'default';
+
+export interface ApiKeyInfo {
+  id: string;
+  projectId: string;
+  name: string;
+  /** First characters of the key, for recognising it in a list. */
+  prefix: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+interface KeyRow {
+  Id: string;
+  ProjectId: string;
+  Name: string;
+  Prefix: string;
+  CreatedAt: string;
+  RevokedAt: string | null;
+}
+
+/**
+ * Projects and API keys in ClickHouse (tables from migration 0100). Keys are stored only as hashes;
+ * the plaintext exists once, in the answer to `create`. Lookups are cached for `cacheTtlMs`, which
+ * bounds how long a revoked key keeps working on a server that did not revoke it itself.
+ */
+export class KeyStore {
+  private readonly cache = new Map<string, { projectId: string | null; keyId: string | null; expires: number }>();
+
+  constructor(
+    private readonly driver: Driver,
+    private readonly pepper: string,
+    private readonly cacheTtlMs = 5000,
+  ) {}
+
+  /** Creates the default project on first start and returns its new key (null when it already existed). */
+  async bootstrap(bootstrapKey: string | undefined): Promise<{ projectId: string; key: string | null }> {
+    const projects = await this.driver.query<{ n: number }>('SELECT count() AS n FROM projects FINAL WHERE Deleted = 0');
+    const firstStart = (projects[0]?.n ?? 0) === 0;
+    if (firstStart) await this.createProject(DEFAULT_PROJECT_ID, 'Default project');
+    if (bootstrapKey !== undefined) {
+      if (!isPlausibleKey(bootstrapKey)) throw new TypeError('SIGHTLINE_BOOTSTRAP_KEY must be 20–200 printable characters without spaces');
+      if ((await this.resolve(bootstrapKey)) === null) {
+        await this.insertKey(DEFAULT_PROJECT_ID, 'bootstrap', bootstrapKey);
+        return { projectId: DEFAULT_PROJECT_ID, key: null };
+      }
+      return { projectId: DEFAULT_PROJECT_ID, key: null };
+    }
+    if (!firstStart) return { projectId: DEFAULT_PROJECT_ID, key: null };
+    const { key } = await this.createKey(DEFAULT_PROJECT_ID, 'default');
+    return { projectId: DEFAULT_PROJECT_ID, key };
+  }
+
+  async createProject(id: string, name: string): Promise<void> {
+    await this.driver.insert('projects', [{ Id: id, Name: name, CreatedAt: now(), Deleted: 0, Version: nextVersion() }]);
+  }
+
+  async projectExists(id: string): Promise<boolean> {
+    const rows = await this.driver.query('SELECT 1 FROM projects FINAL WHERE Id = {id:String} AND Deleted = 0', { id });
+    return rows.length > 0;
+  }
+
+  /** A new random key for the project; the plaintext is returned here and never stored. */
+  async createKey(projectId: string, name: string): Promise<{ key: string; info: ApiKeyInfo }> {
+    const key = generateKey();
+    return { key, info: await this.insertKey(projectId, name, key) };
+  }
+
+  async listKeys(projectId: string): Promise<ApiKeyInfo[]> {
+    const rows = await this.driver.query<KeyRow>(
+      `SELECT Id, ProjectId, Name, Prefix, toString(CreatedAt) AS CreatedAt, if(isNull(RevokedAt), NULL, toString(RevokedAt)) AS RevokedAt
+       FROM api_keys FINAL WHERE ProjectId = {projectId:String} ORDER BY CreatedAt`,
+      { projectId },
+    );
+    return rows.map(toInfo);
+  }
+
+  /** Revokes a key of this project; false when the project has no such key (another project's ids are invisible). */
+  async revokeKey(projectId: string, id: string): Promise<boolean> {
+    const rows = await this.driver.query<KeyRow & { Hash: string }>(
+      `SELECT Id, ProjectId, Name, Prefix, Hash, toString(CreatedAt) AS CreatedAt, RevokedAt
+       FROM api_keys FINAL WHERE ProjectId = {projectId:String} AND Id = {id:String}`,
+      { projectId, id },
+    );
+    const row = rows[0];
+    if (!row) return false;
+    await this.driver.insert('api_keys', [
+      { Id: row.Id, ProjectId: row.ProjectId, Name: row.Name, Prefix: row.Prefix, Hash: row.Hash, CreatedAt: row.CreatedAt, RevokedAt: now(), Version: nextVersion() },
+    ]);
+    this.cache.delete(row.Hash);
+    return true;
+  }
+
+  /** The project a key belongs to, or null for an unknown or revoked key. */
+  async resolve(key: string): Promise<string | null> {
+    return (await this.lookup(key)).projectId;
+  }
+
+  async lookup(key: string): Promise<{ projectId: string | null; keyId: string | null }> {
+    if (!isPlausibleKey(key)) return { projectId: null, keyId: null };
+    const hash = hashKey(key, this.pepper);
+    const hit = this.cache.get(hash);
+    if (hit && hit.expires > Date.now()) return hit;
+    const rows = await this.driver.query<{ Id: string; ProjectId: string }>(
+      'SELECT Id, ProjectId FROM api_keys FINAL WHERE Hash = {hash:String} AND isNull(RevokedAt) LIMIT 1',
+      { hash },
+    );
+    const entry = { projectId: rows[0]?.ProjectId ?? null, keyId: rows[0]?.Id ?? null, expires: Date.now() + this.cacheTtlMs };
+    // Bounded: a flood of random bad keys must not grow memory without limit.
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(hash, entry);
+    return entry;
+  }
+
+  private async insertKey(projectId: string, name: string, key: string): Promise<ApiKeyInfo> {
+    const row = { Id: newKeyId(), ProjectId: projectId, Name: name, Prefix: keyDisplayPrefix(key), Hash: hashKey(key, this.pepper), CreatedAt: now(), RevokedAt: null, Version: nextVersion() };
+    await this.driver.insert('api_keys', [row]);
+    this.cache.delete(row.Hash);
+    return toInfo(row);
+  }
+}
+
+let lastVersion = 0;
+/** Strictly increasing, so a revoke in the same millisecond as the create still wins the merge. */
+function nextVersion(): number {
+  lastVersion = Math.max(Date.now(), lastVersion + 1);
+  return lastVersion;
+}
+
+function now(): string {
+  return new Date().toISOString().replace('T', ' ').replace('Z', '');
+}
+
+function toInfo(r: KeyRow): ApiKeyInfo {
+  const iso = (t: string): string => (t.includes('T') ? t : `${t.replace(' ', 'T')}Z`);
+  return { id: r.Id, projectId: r.ProjectId, name: r.Name, prefix: r.Prefix, createdAt: iso(r.CreatedAt), revokedAt: r.RevokedAt === null ? null : iso(r.RevokedAt) };
+}

@@ -1,0 +1,34 @@
+import { appendFileSync, closeSync, fdatasyncSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SpanRow } from '@sightline/contracts';
+
+/**
+ * Rows ClickHouse refused, kept with the reason as JSON lines (`<dir>/dead-letter.jsonl`) so an
+ * operator can inspect, fix and replay them. Appended with fsync: a refused row was acknowledged
+ * to its sender, so this file is its only copy.
+ */
+export class DeadLetterStore {
+  private readonly path: string;
+  count = 0;
+
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+    this.path = join(dir, 'dead-letter.jsonl');
+  }
+
+  add(row: SpanRow, reason: string): void {
+    const line = `${JSON.stringify({ time: new Date().toISOString(), reason, row })}\n`;
+    const fd = openSync(this.path, 'a');
+    try {
+      appendFileSync(fd, line);
+      fdatasyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    this.count += 1;
+  }
+
+  get file(): string {
+    return this.path;
+  }
+}

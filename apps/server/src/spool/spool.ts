@@ -1,0 +1,135 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SpanRow } from '@sightline/contracts';
+import { SegmentLog, type Position } from './segment-log.ts';
+
+/**
+ * The on-disk spool: batches of span rows that are acknowledged but not yet in ClickHouse.
+ *
+ * Beside the segment log sits `checkpoint.json`: the position up to which rows are committed to
+ * ClickHouse and, while an insert is in flight, the exact range it covers (the intent). After a crash
+ * the writer redoes that same range with the same content-derived token, so ClickHouse drops the
+ * repeat instead of storing it twice.
+ */
+
+export interface SpoolIntent {
+  from: Position;
+  to: Position;
+}
+
+interface Checkpoint {
+  committed: Position;
+  intent: SpoolIntent | null;
+}
+
+export interface SpoolBatch {
+  rows: SpanRow[];
+  payloads: Buffer[];
+  range: SpoolIntent;
+}
+
+export class Spool {
+  private readonly log: SegmentLog;
+  private checkpoint: Checkpoint = { committed: { segment: 1, offset: 0 }, intent: null };
+  private readonly checkpointPath: string;
+  truncatedBytesOnOpen = 0;
+
+  constructor(
+    readonly dir: string,
+    segmentBytes?: number,
+  ) {
+    this.log = new SegmentLog(join(dir, 'segments'), segmentBytes);
+    this.checkpointPath = join(dir, 'checkpoint.json');
+  }
+
+  open(): void {
+    mkdirSync(this.dir, { recursive: true });
+    this.truncatedBytesOnOpen = this.log.open().truncatedBytes;
+    try {
+      this.checkpoint = JSON.parse(readFileSync(this.checkpointPath, 'utf8')) as Checkpoint;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      this.checkpoint = { committed: firstPosition(this.log), intent: null };
+    }
+  }
+
+  /** Appends one batch durably (fsync) and returns once it would survive `kill -9`. */
+  append(rows: readonly SpanRow[]): void {
+    this.log.appendSync([Buffer.from(JSON.stringify(rows))]);
+  }
+
+  /** Bytes acknowledged but not yet committed to ClickHouse. */
+  pendingBytes(): number {
+    return this.log.bytesAfter(this.checkpoint.committed);
+  }
+
+  /**
+   * The unfinished intent from before a restart, if any; else the next batch of at most `maxRows`
+   * rows (a single larger record goes alone). Records are whole batches, so under a backlog each
+   * drained batch holds thousands of rows.
+   */
+  nextBatch(maxRows: number): SpoolBatch | null {
+    const { intent } = this.checkpoint;
+    if (intent) return this.readRange(intent.from, (pos) => pos.segment > intent.to.segment || (pos.segment === intent.to.segment && pos.offset >= intent.to.offset), Infinity);
+    const batch = this.readRange(this.checkpoint.committed, () => false, maxRows);
+    if (!batch) return null;
+    this.checkpoint = { ...this.checkpoint, intent: batch.range };
+    this.persist();
+    return batch;
+  }
+
+  /** The batch is in ClickHouse: move the checkpoint past it and drop consumed segments. */
+  commit(batch: SpoolBatch): void {
+    this.checkpoint = { committed: batch.range.to, intent: null };
+    this.persist();
+    this.log.releaseBefore(batch.range.to);
+  }
+
+  close(): void {
+    this.log.close();
+  }
+
+  private readRange(from: Position, atEnd: (pos: Position) => boolean, maxRows: number): SpoolBatch | null {
+    const rows: SpanRow[] = [];
+    const payloads: Buffer[] = [];
+    let pos = from;
+    for (;;) {
+      if (atEnd(pos)) break;
+      const rec = this.log.read(pos);
+      if (!rec) break;
+      const recRows = JSON.parse(rec.payload.toString('utf8')) as SpanRow[];
+      if (rows.length > 0 && rows.length + recRows.length > maxRows) break;
+      rows.push(...recRows);
+      payloads.push(rec.payload);
+      pos = rec.next;
+      if (rows.length >= maxRows) break;
+    }
+    if (payloads.length === 0) return null;
+    return { rows, payloads, range: { from, to: pos } };
+  }
+
+  private persist(): void {
+    const tmp = `${this.checkpointPath}.tmp`;
+    const fd = openSync(tmp, 'w');
+    try {
+      writeFileSync(fd, JSON.stringify(this.checkpoint));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.checkpointPath);
+    const dirFd = openSync(this.dir, 'r');
+    try {
+      fsyncSync(dirFd);
+    } finally {
+      closeSync(dirFd);
+    }
+  }
+}
+
+function firstPosition(log: SegmentLog): Position {
+  // With no checkpoint, everything in the log is pending: start at the oldest record.
+  const first = log.read({ segment: 0, offset: 0 });
+  if (!first) return log.end();
+  return { segment: first.next.segment, offset: 0 };
+}
