@@ -172,6 +172,7 @@ describe('golden costs', () => {
     // 10 × 2500 + 10 × 10_000
     expect(bad).toMatchObject({ nanos: 125_000n, source: 'priced' });
     expect(bad.explanation.note).toContain('explicit cost ignored');
+    expect(priceUsage(book, { provider: 'openai', model: 'gpt-4o', usage, at, explicitCostUsd: 1e308 }).source).toBe('priced');
   });
 
   it('sums in nano-dollars without float drift', () => {

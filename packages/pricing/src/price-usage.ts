@@ -12,8 +12,13 @@ const UNIT_PER_USD = 1e14;
 
 type Line = CostExplanation['lines'][number];
 
+/** Above this a count is corrupt, not usage: no call reads a trillion tokens. */
+const MAX_COUNT = 1e12;
+/** An explicit cost above this per call is corrupt, and would overflow the Int64 column's safe range. */
+const MAX_EXPLICIT_USD = 1e6;
+
 function count(n: number | undefined): number {
-  return n !== undefined && Number.isFinite(n) && n > 0 ? Math.trunc(n) : 0;
+  return n !== undefined && Number.isFinite(n) && n > 0 && n <= MAX_COUNT ? Math.trunc(n) : 0;
 }
 
 function divRoundHalfUp(a: bigint, b: bigint): bigint {
@@ -106,8 +111,9 @@ function priceTokens(price: ResolvedPrice & { kind: 'per_token' }, u: Usage, tie
 
 function priceGpuTime(price: ResolvedPrice & { kind: 'gpu_hour' }, u: Usage, tier: ServiceTier): CostResult {
   const ms = u.durationMs;
-  if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
-    const notes = ['priced per GPU-hour but the call has no duration'];
+  // A day-long call is a broken clock or a stuck span, not GPU time to bill.
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0 || ms > 86_400_000) {
+    const notes = ['priced per GPU-hour but the call has no usable duration'];
     return { nanos: null, source: 'unpriced', explanation: explanation(price, tier, [], null, notes) };
   }
   const durationMs = BigInt(Math.round(ms));
@@ -133,7 +139,7 @@ export function priceUsage(book: PriceBook, req: PriceRequest): CostResult {
   const notes: string[] = [];
   const explicit = req.explicitCostUsd;
   if (explicit !== undefined) {
-    if (Number.isFinite(explicit) && explicit >= 0) {
+    if (Number.isFinite(explicit) && explicit >= 0 && explicit <= MAX_EXPLICIT_USD) {
       const nanos = BigInt(Math.round(explicit * 1e9));
       const exp: CostExplanation = {
         priceKey: null, source: 'explicit', effectiveFrom: null, serviceTier: tier, lines: [],
@@ -141,7 +147,7 @@ export function priceUsage(book: PriceBook, req: PriceRequest): CostResult {
       };
       return { nanos, source: 'explicit', explanation: exp };
     }
-    notes.push('explicit cost ignored: not a finite non-negative number');
+    notes.push(`explicit cost ignored: not a number between 0 and ${MAX_EXPLICIT_USD} USD`);
   }
   const price = book.resolve(req.provider, req.model, req.at);
   if (!price) {

@@ -1,0 +1,155 @@
+import { MAX_CONTENT_BYTES, type SpanClass, type SpanEventRow, type SpanRow, type StatusCode } from '@sightline/contracts';
+import type { PriceBook } from '@sightline/pricing';
+import type { DecodedResourceSpans, DecodedSpan, DecodedScopeSpans } from '../ingest/decoded-span.ts';
+import { num, str, stringifyAttributes } from './attributes.ts';
+import { EVENT_CONTENT_KEYS, extractContent } from './content.ts';
+import { detectConvention, operationName, spanClass } from './convention.ts';
+import { costForRow } from './cost.ts';
+import { failureClass } from './failure.ts';
+import * as F from './fields.ts';
+import { extractUsage, modelsOf, providerOf } from './usage.ts';
+import { capBytes } from './truncate.ts';
+
+export interface NormaliseContext {
+  projectId: string;
+  priceBook: PriceBook;
+  maxContentBytes?: number;
+}
+
+export interface NormaliseResult {
+  rows: SpanRow[];
+  rejected: { spanId: string; reason: string }[];
+}
+
+const KINDS = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'];
+const STATUS: StatusCode[] = ['Unset', 'Ok', 'Error'];
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+const NANOS = /^\d{1,19}$/;
+
+/** Why a span cannot be stored, or null. The rest of its batch is stored all the same. */
+export function invalidSpanReason(s: DecodedSpan): string | null {
+  if (!TRACE_ID.test(s.traceId) || /^0+$/.test(s.traceId)) return `invalid trace id "${s.traceId.slice(0, 64)}"`;
+  if (!SPAN_ID.test(s.spanId) || /^0+$/.test(s.spanId)) return `invalid span id "${s.spanId.slice(0, 32)}"`;
+  if (s.parentSpanId !== '' && !SPAN_ID.test(s.parentSpanId)) return `invalid parent span id "${s.parentSpanId.slice(0, 32)}"`;
+  if (!NANOS.test(s.startTimeUnixNano) || !NANOS.test(s.endTimeUnixNano)) return 'invalid start or end time';
+  if (BigInt(s.endTimeUnixNano) < BigInt(s.startTimeUnixNano)) return 'end time before start time';
+  return null;
+}
+
+/**
+ * OTLP resource spans → typed span rows: convention detection, usage in one meaning, content lifted
+ * into the content columns (and out of the attributes), failure class, cost, ingest diagnostics.
+ */
+export function normaliseResourceSpans(rs: DecodedResourceSpans, ctx: NormaliseContext): NormaliseResult {
+  const rows: SpanRow[] = [];
+  const rejected: NormaliseResult['rejected'] = [];
+  const resource = stringifyAttributes(rs.resourceAttributes);
+  for (const ss of rs.scopeSpans) {
+    for (const span of ss.spans) {
+      const reason = invalidSpanReason(span);
+      if (reason !== null) {
+        rejected.push({ spanId: span.spanId, reason });
+        continue;
+      }
+      rows.push(normaliseSpan(span, ss, rs, resource, ctx));
+    }
+  }
+  return { rows, rejected };
+}
+
+function normaliseSpan(s: DecodedSpan, ss: DecodedScopeSpans, rs: DecodedResourceSpans, resource: Record<string, string>, ctx: NormaliseContext): SpanRow {
+  const a = s.attributes;
+  const diagnostics: string[] = [];
+  const convention = detectConvention(a, s.events, ss.scopeName);
+  const operation = operationName(a, convention);
+  const provider = providerOf(a);
+  const models = modelsOf(a);
+  const model = models.response || models.request;
+  const extracted = extractUsage(a, convention, provider, model);
+  const cls: SpanClass = spanClass(a, operation, model !== '' && extracted.present);
+  // Wrapper spans (Vercel's ai.generateText, agents, chains) report the sum of their model calls:
+  // typed usage stays on the calls so spend is never counted twice.
+  const modelCall = cls === 'llm' || cls === 'embedding' || (cls === 'other' && model !== '' && extracted.present);
+  const usage = modelCall ? extracted.usage : { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+  if (modelCall) {
+    diagnostics.push(...extracted.diagnostics);
+    if (!extracted.present && cls === 'llm') {
+      diagnostics.push(F.isStreaming(a, s.name) ? 'usage.missing: stream without include_usage' : 'usage.missing: no token counts');
+    }
+    if (models.request === '' && models.response === '') diagnostics.push('model.missing: no model');
+    else if (models.response === '' && cls === 'llm') diagnostics.push('model.missing: no response model');
+    if (provider === '') diagnostics.push('provider.missing: no provider');
+  }
+  for (const d of F.sdkDiagnostics(a)) if (!diagnostics.includes(d)) diagnostics.push(d);
+
+  const content = extractContent(a, s.events, cls);
+  const max = ctx.maxContentBytes ?? MAX_CONTENT_BYTES;
+  const input = capBytes(content.input ?? '', max);
+  const output = capBytes(content.output ?? '', max);
+  const sdkTruncated = str(a, 'sightline.truncated') !== '';
+  if (input.truncated) diagnostics.push('content.truncated: input over the size cap');
+  if (output.truncated) diagnostics.push('content.truncated: output over the size cap');
+
+  const duration = BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano);
+  const prompt = F.promptOf(a);
+  const attempt = num(a, 'sightline.attempt');
+  const row: SpanRow = {
+    ProjectId: ctx.projectId,
+    Timestamp: s.startTimeUnixNano,
+    TraceId: s.traceId,
+    SpanId: s.spanId,
+    ParentSpanId: s.parentSpanId,
+    TraceState: s.traceState,
+    SpanName: s.name,
+    SpanKind: KINDS[s.kind] ?? 'Unspecified',
+    ServiceName: resource['service.name'] ?? '',
+    ResourceAttributes: resource,
+    ScopeName: ss.scopeName,
+    ScopeVersion: ss.scopeVersion,
+    SpanAttributes: stringifyAttributes(a, content.consumed),
+    Duration: Number(duration),
+    StatusCode: STATUS[s.statusCode] ?? 'Unset',
+    StatusMessage: s.statusMessage,
+    Events: s.events.map((e, i): SpanEventRow => {
+      const skip = content.consumedEvents.has(i) ? EVENT_CONTENT_KEYS : undefined;
+      return { Timestamp: e.timeUnixNano, Name: e.name, Attributes: stringifyAttributes(e.attributes, skip) };
+    }),
+    Links: s.links.map((l) => ({ TraceId: l.traceId, SpanId: l.spanId, TraceState: l.traceState, Attributes: stringifyAttributes(l.attributes) })),
+    SpanClass: cls,
+    OperationName: operation,
+    Provider: provider,
+    RequestModel: models.request,
+    ResponseModel: models.response,
+    InputTokens: usage.inputTokens,
+    OutputTokens: usage.outputTokens,
+    CacheReadTokens: usage.cacheReadTokens,
+    CacheWriteTokens: usage.cacheWriteTokens,
+    ReasoningTokens: usage.reasoningTokens,
+    TtftMs: F.ttftMsOf(a),
+    FinishReasons: F.finishReasonsOf(a),
+    FailureClass: failureClass(a, s.events, s.statusCode, s.statusMessage, cls),
+    PromptName: prompt.name,
+    PromptVersion: prompt.version,
+    UserId: F.userIdOf(a),
+    SessionId: F.sessionIdOf(a),
+    Environment: F.environmentOf(rs.resourceAttributes),
+    AppVersion: str(rs.resourceAttributes, 'service.version'),
+    ServiceTier: F.serviceTierOf(a),
+    ToolName: F.toolNameOf(a),
+    Attempt: attempt !== undefined && Number.isInteger(attempt) && attempt > 0 ? attempt : 0,
+    ValidationStatus: str(a, 'sightline.validation.status'),
+    InputContent: input.text,
+    OutputContent: output.text,
+    ContentTruncated: input.truncated || output.truncated || sdkTruncated ? 1 : 0,
+    CostNanos: 0,
+    CostSource: '',
+    Convention: convention,
+    Diagnostics: diagnostics,
+  };
+  const cost = costForRow(ctx.priceBook, row, modelCall, extracted.present);
+  row.CostNanos = cost.CostNanos;
+  row.CostSource = cost.CostSource;
+  row.Diagnostics.push(...cost.diagnostics);
+  return row;
+}
