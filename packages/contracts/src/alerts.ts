@@ -202,10 +202,18 @@ export const WebhookMessage = z.object({
   nextAttemptAt: isoTime.nullable(),
   createdAt: isoTime,
 });
+/** `items` are delivery attempts, newest first; `messages` the outbox messages they belong to. */
 export const WebhookDeliveryListResponse = z.object({
+  items: z.array(WebhookDelivery),
   messages: z.array(WebhookMessage),
-  deliveries: z.array(WebhookDelivery),
 });
+export const RedeliverResponse = z.object({ messageId: z.string(), state: z.literal('pending') });
+export const WebhookUpdate = z.strictObject({
+  name: name.optional(),
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  enabled: z.boolean().optional(),
+});
+export type WebhookUpdate = z.infer<typeof WebhookUpdate>;
 
 // --- budgets -----------------------------------------------------------------------------------
 export const BUDGET_WINDOWS = ['day', 'month', 'rolling'] as const;

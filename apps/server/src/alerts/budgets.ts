@@ -33,7 +33,7 @@ export class BudgetService {
 
   async list(projectId: string): Promise<Budget[]> {
     const rows = await this.db.query(
-      `SELECT * FROM budgets FINAL WHERE ProjectId = {p:String} AND Deleted = 0 ORDER BY CreatedAt`,
+      `SELECT * FROM budgets FINAL WHERE ProjectId = {p:String} AND Deleted = 0 ORDER BY Scope, CreatedAt, Id`,
       { p: projectId },
     );
     return rows.map(toBudget);

@@ -128,7 +128,7 @@ describe('rule evaluation over seeded rollups', () => {
   it('error rate by model with a minimum call count and one failure class', async () => {
     const rule = await newRule({ name: 'model errors', metric: 'error_rate', window: '1h', threshold: 0.05, minCalls: 5, groupBy: 'model', failureClass: 'rate_limit', filters: { service: 'err-svc' } });
     const base = { ServiceName: 'err-svc' };
-    const failed = (model: string, fc: string) => llmSpan(at(300), 0, { ...base, ResponseModel: model, StatusCode: 'Error', FailureClass: fc });
+    const failed = (model: string, fc: 'rate_limit' | 'timeout') => llmSpan(at(300), 0, { ...base, ResponseModel: model, StatusCode: 'Error', FailureClass: fc });
     await seed(store.driver, [
       ...Array.from({ length: 9 }, () => llmSpan(at(300), 0, { ...base, ResponseModel: 'model-a' })),
       failed('model-a', 'rate_limit'), // 1/10 = 10% rate limits
