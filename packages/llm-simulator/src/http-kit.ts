@@ -68,10 +68,13 @@ export function sendFault(res: ServerResponse, dialect: Dialect, fault: 'rate_li
     return;
   }
   const overloaded = rng.chance(0.5);
+  // In compressed time (timeScale < 1) the client's default back-off of ~0.5–8 s would dominate: ask for
+  // a scaled wait instead, as Azure OpenAI does with retry-after-ms.
+  const headers: Record<string, string> = options.timeScale < 1 ? { 'retry-after-ms': String(Math.max(10, Math.round(1000 * options.timeScale))) } : {};
   if (dialect === 'anthropic') {
-    sendError(res, dialect, overloaded ? new ApiError(529, 'overloaded_error', 'Overloaded (simulated)') : new ApiError(500, 'api_error', 'Internal server error (simulated)'));
+    sendError(res, dialect, overloaded ? new ApiError(529, 'overloaded_error', 'Overloaded (simulated)') : new ApiError(500, 'api_error', 'Internal server error (simulated)'), headers);
   } else {
-    sendError(res, dialect, overloaded ? new ApiError(503, 'server_error', 'The server is overloaded (simulated). Please retry.') : new ApiError(500, 'server_error', 'The server had an error while processing your request (simulated).'));
+    sendError(res, dialect, overloaded ? new ApiError(503, 'server_error', 'The server is overloaded (simulated). Please retry.') : new ApiError(500, 'server_error', 'The server had an error while processing your request (simulated).'), headers);
   }
 }
 

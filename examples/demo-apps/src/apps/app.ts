@@ -1,0 +1,23 @@
+import type { DemoClients } from '../clients.ts';
+import type { Rng } from '../world.ts';
+
+/** What one run of a demo app gets: clients, randomness, and the moment it plays at. */
+export interface AppRun {
+  clients: DemoClients;
+  rng: Rng;
+  /** Epoch ms the run happens at in the story (the past for backfill, now when live). */
+  atMs: number;
+  /** Epoch ms of the real present: prompt and model roll-outs are dated relative to it. */
+  nowMs: number;
+  /** Must be called with the trace id of the run's root span as soon as it exists. */
+  register(traceId: string): void;
+}
+
+/** A demo service: its `service.name`, its share of the traffic, and one unit of its work. */
+export interface DemoApp {
+  service: string;
+  weight: number;
+  run(run: AppRun): Promise<void>;
+}
+
+export const DAY_MS = 24 * 3_600_000;

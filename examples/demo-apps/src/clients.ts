@@ -1,0 +1,47 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { wrapAnthropic, wrapOpenAI } from '@sightline/sdk';
+
+/** Where the demo's LLM calls go: the bundled simulator, or a real OpenAI-compatible endpoint. */
+export interface LlmTarget {
+  openaiBaseURL: string;
+  openaiApiKey: string;
+  /** Unset when no Anthropic endpoint is available; the support assistant then answers with OpenAI. */
+  anthropicBaseURL?: string | undefined;
+  anthropicApiKey?: string | undefined;
+  /** True for the simulator: the apps may then steer it with `x-simulator-scenario`. */
+  simulated: boolean;
+  /** vLLM and friends serve one model: every call then uses it. */
+  modelOverride?: string | undefined;
+}
+
+export interface DemoClients {
+  openai: OpenAI;
+  anthropic: Anthropic | undefined;
+  /** The model to request: `name`, unless the target serves one model only. */
+  model(name: string): string;
+  /** Request options asking the simulator for a scenario; nothing against a real endpoint. */
+  scenario(name: 'invalid_json' | 'tool_call' | undefined): { headers?: Record<string, string> };
+}
+
+export function createClients(target: LlmTarget, opts: { maxRetries: number; timeoutMs: number }): DemoClients {
+  // Against the simulator the calls stand in for api.openai.com, so they are recorded (and priced) as
+  // OpenAI's; against a real endpoint the SDK detects the provider from the base URL (vLLM, Ollama...).
+  const openai = wrapOpenAI(
+    new OpenAI({ baseURL: target.openaiBaseURL, apiKey: target.openaiApiKey, maxRetries: opts.maxRetries, timeout: opts.timeoutMs }),
+    target.simulated ? { provider: 'openai' } : {},
+  );
+  const anthropic =
+    target.anthropicBaseURL !== undefined && target.anthropicApiKey !== undefined
+      ? wrapAnthropic(
+          new Anthropic({ baseURL: target.anthropicBaseURL, apiKey: target.anthropicApiKey, maxRetries: opts.maxRetries, timeout: opts.timeoutMs }),
+          target.simulated ? { provider: 'anthropic' } : {},
+        )
+      : undefined;
+  return {
+    openai,
+    anthropic,
+    model: (name) => target.modelOverride ?? name,
+    scenario: (name) => (target.simulated && name !== undefined ? { headers: { 'x-simulator-scenario': name } } : {}),
+  };
+}
