@@ -262,7 +262,13 @@ const { webhookIds: _webhookIds, ...fileRuleFields } = alertRuleFields;
 export const AlertsFile = z.strictObject({
   projectId: z.string().min(1).default('default'),
   webhooks: z
-    .array(WebhookInput.safeExtend({ secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{24,}$/).optional() }))
+    .array(
+      WebhookInput.safeExtend({
+        /** A `whsec_` secret; better kept out of git with `secretEnv`, the name of an environment variable holding it. */
+        secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, 'must be whsec_ followed by base64').optional(),
+        secretEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+      }),
+    )
     .default([]),
   rules: z
     .array(checkRule(z.strictObject({ ...fileRuleFields, webhooks: z.array(z.string()).default([]) })))
