@@ -48,6 +48,8 @@ export interface RunningServer {
   storeDescription: string;
   allowLocalSession: boolean;
   faultSink: PausableSink | null;
+  /** The open store (tests and benchmarks count rows through it). */
+  driver: Driver;
   close(): Promise<void>;
 }
 
@@ -139,6 +141,7 @@ async function startWithDriver(driver: Driver, cfg: ServerConfig, store: StoreCo
     storeDescription: store.mode === 'embedded' ? `embedded chDB at ${store.dataDir ?? ''}` : `ClickHouse at ${store.url ?? ''}`,
     allowLocalSession,
     faultSink,
+    driver,
     async close() {
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
