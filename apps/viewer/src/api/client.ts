@@ -1,5 +1,8 @@
 import { signal } from '@preact/signals';
 import {
+  AlertEventListResponse,
+  AlertRule,
+  AlertRuleListResponse,
   ApiError,
   ApiKeyInfo,
   CompareResponse,
@@ -10,19 +13,15 @@ import {
   TopListResponse,
   TraceDetailResponse,
   TraceListResponse,
+  EvaluationResponse,
+  RedeliverResponse,
+  Webhook,
+  WebhookDeliveryListResponse,
+  WebhookListResponse,
+  WebhookWithSecret,
 } from '@sightline/contracts';
-import type { TopListName } from '@sightline/contracts';
+import type { AlertRuleInput, TopListName, WebhookInput } from '@sightline/contracts';
 import { z } from 'zod';
-import {
-  AlertEventList,
-  AlertRule,
-  AlertRuleList,
-  AlertTestResult,
-  DeliveryList,
-  WebhookCreated,
-  WebhookList,
-} from './alert-schemas.ts';
-import type { AlertRuleInput, WebhookInput } from './alert-schemas.ts';
 
 /**
  * The viewer's only door to the server: every call goes through `request`, which attaches the
@@ -145,23 +144,24 @@ export const api = {
   createKey: (name: string) => request(CreatedApiKey, '/api/keys', { method: 'POST', body: { name } }),
   revokeKey: (id: string) => request(Empty, `/api/keys/${encodeURIComponent(id)}`, { method: 'DELETE' }),
 
-  listRules: (signal?: AbortSignal) => request(AlertRuleList, '/api/alerts/rules', { signal }),
+  listRules: (signal?: AbortSignal) => request(AlertRuleListResponse, '/api/alerts/rules', { signal }),
   createRule: (rule: AlertRuleInput) => request(AlertRule, '/api/alerts/rules', { method: 'POST', body: rule }),
   setRuleEnabled: (id: string, enabled: boolean) =>
     request(AlertRule, `/api/alerts/rules/${encodeURIComponent(id)}`, { method: 'PATCH', body: { enabled } }),
   deleteRule: (id: string) => request(Empty, `/api/alerts/rules/${encodeURIComponent(id)}`, { method: 'DELETE' }),
-  testRule: (id: string) => request(AlertTestResult, `/api/alerts/rules/${encodeURIComponent(id)}/test`, { method: 'POST' }),
-  listEvents: (signal?: AbortSignal) => request(AlertEventList, '/api/alerts/events', { signal }),
-  listWebhooks: (signal?: AbortSignal) => request(WebhookList, '/api/webhooks', { signal }),
-  createWebhook: (hook: WebhookInput) => request(WebhookCreated, '/api/webhooks', { method: 'POST', body: hook }),
+  /** Evaluates the rule now against current data (the "Test" button); may fire its webhooks. */
+  testRule: (id: string) => request(EvaluationResponse, `/api/alerts/rules/${encodeURIComponent(id)}/evaluate`, { method: 'POST' }),
+  listEvents: (signal?: AbortSignal) => request(AlertEventListResponse, '/api/alerts/events', { signal }),
+  listWebhooks: (signal?: AbortSignal) => request(WebhookListResponse, '/api/webhooks', { signal }),
+  createWebhook: (hook: WebhookInput) => request(WebhookWithSecret, '/api/webhooks', { method: 'POST', body: hook }),
   deleteWebhook: (id: string) => request(Empty, `/api/webhooks/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   listDeliveries: (webhookId: string, signal?: AbortSignal) =>
-    request(DeliveryList, `/api/webhooks/${encodeURIComponent(webhookId)}/deliveries`, { signal }),
-  redeliver: (webhookId: string, deliveryId: string) =>
-    request(
-      Empty,
-      `/api/webhooks/${encodeURIComponent(webhookId)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`,
-      { method: 'POST' },
-    ),
+    request(WebhookDeliveryListResponse, `/api/webhooks/${encodeURIComponent(webhookId)}/deliveries`, { signal }),
+  /** Queues an outbox message again (same message id, so receivers can de-duplicate). */
+  redeliver: (messageId: string) =>
+    request(RedeliverResponse, `/api/webhooks/deliveries/${encodeURIComponent(messageId)}/redeliver`, { method: 'POST' }),
+  testWebhook: (id: string) => request(RedeliverResponse, `/api/webhooks/${encodeURIComponent(id)}/test`, { method: 'POST' }),
+  setWebhookEnabled: (id: string, enabled: boolean) =>
+    request(Webhook, `/api/webhooks/${encodeURIComponent(id)}`, { method: 'PATCH', body: { enabled } }),
 };
 

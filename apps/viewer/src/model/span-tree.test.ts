@@ -35,6 +35,7 @@ function span(spanId: string, parentSpanId: string, startOffsetNs: bigint, durat
     promptVersion: '',
     userId: '',
     sessionId: '',
+    serviceTier: '',
     toolName: '',
     attempt: 0,
     validationStatus: '',

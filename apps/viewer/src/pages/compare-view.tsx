@@ -54,11 +54,11 @@ export function CompareView({ bounds, queryKey }: { bounds: { from?: string; to?
         </label>
         <label>
           A
-          <input name="cmpA" value={draftA} onInput={(e) => setDraftA(e.currentTarget.value)} placeholder={dimension === 'model' ? 'gpt-4o-mini' : 'v1'} />
+          <input name="cmpA" value={draftA} onInput={(e) => setDraftA(e.currentTarget.value)} placeholder={dimension === 'model' ? 'gpt-4o-mini' : 'support-reply@v1'} />
         </label>
         <label>
           B
-          <input name="cmpB" value={draftB} onInput={(e) => setDraftB(e.currentTarget.value)} placeholder={dimension === 'model' ? 'gpt-4o' : 'v2'} />
+          <input name="cmpB" value={draftB} onInput={(e) => setDraftB(e.currentTarget.value)} placeholder={dimension === 'model' ? 'gpt-4o' : 'support-reply@v2'} />
         </label>
         <button type="submit">Compare</button>
       </form>

@@ -12,8 +12,9 @@ import { Empty, ErrorBox, Loading } from '../components/ui.tsx';
 import type { Resource } from '../use-resource.ts';
 
 export const SPEND_FIELDS = ['costUsd', 'spendUsd', 'cost'] as const;
-const FAILURE_RATE_FIELDS = ['failureRate', 'errorRate', 'rate'] as const;
-const LATENCY_FIELDS = ['p50Ms', 'p95Ms', 'p99Ms', 'p50', 'p95', 'p99', 'ttftP50Ms', 'ttftP95Ms', 'p50TtftMs', 'p95TtftMs', 'ttftP50', 'ttftP95'];
+const FAILURE_RATE_FIELDS = ['errorRate', 'failureRate'] as const;
+// Field names of packages/storage's latency query (rollup t-digests).
+const LATENCY_FIELDS = ['p50DurationMs', 'p95DurationMs', 'p99DurationMs', 'p50TtftMs', 'p95TtftMs', 'p99TtftMs'];
 
 interface PanelProps {
   query: Query;

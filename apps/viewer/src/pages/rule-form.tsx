@@ -1,18 +1,15 @@
 import { useState } from 'preact/hooks';
-import type { AlertRuleInput, Webhook } from '../api/alert-schemas.ts';
+import { ALERT_COMPARATORS, ALERT_GROUP_BY, ALERT_METRICS, ALERT_WINDOWS, AlertRuleInput, FAILURE_CLASSES } from '@sightline/contracts';
+import type { Webhook } from '@sightline/contracts';
+import { METRIC_LABELS } from './alert-format.ts';
 
-export const ALERT_METRICS = [
-  ['spend_usd', 'Spend (USD)'],
-  ['failure_rate', 'Failure rate (0–1)'],
-  ['p95_latency_ms', 'p95 latency (ms)'],
-  ['p95_ttft_ms', 'p95 time to first token (ms)'],
-  ['call_count', 'Calls'],
-  ['unpriced_calls', 'Unpriced calls'],
-] as const;
+const FILTER_FIELDS = ['service', 'model', 'environment', 'promptName', 'promptVersion', 'userId'] as const;
 
-/** Create an alert rule: a metric over a window, a threshold, optional scope, the webhooks to notify. */
+/** Create a rule; validated with the contracts' schema first so mistakes show next to the form. */
 export function RuleForm({ webhooks, onCreate }: { webhooks: readonly Webhook[]; onCreate: (rule: AlertRuleInput) => Promise<void> }) {
   const [open, setOpen] = useState(false);
+  const [metric, setMetric] = useState<string>('spend');
+  const [issues, setIssues] = useState<string[]>([]);
   if (!open) {
     return (
       <button type="button" onClick={() => setOpen(true)}>
@@ -22,23 +19,32 @@ export function RuleForm({ webhooks, onCreate }: { webhooks: readonly Webhook[];
   }
   const submit = async (e: Event) => {
     e.preventDefault();
-    const form = e.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
+    const data = new FormData(e.currentTarget as HTMLFormElement);
+    const text = (k: string) => String(data.get(k) ?? '').trim();
     const filters: Record<string, string> = {};
-    for (const f of ['service', 'model', 'environment']) {
-      const v = String(data.get(f) ?? '').trim();
-      if (v) filters[f] = v;
-    }
-    await onCreate({
-      name: String(data.get('name') ?? '').trim(),
-      metric: String(data.get('metric')),
-      comparator: data.get('comparator') === 'lt' ? 'lt' : 'gt',
-      threshold: Number(data.get('threshold')),
-      windowMinutes: Number(data.get('windowMinutes')),
+    for (const f of FILTER_FIELDS) if (text(f)) filters[f] = text(f);
+    const candidate = {
+      name: text('name'),
+      description: text('description'),
+      metric: text('metric'),
+      window: text('window'),
+      comparator: text('comparator'),
+      threshold: text('threshold') === '' ? Number.NaN : Number(text('threshold')),
+      ...(text('failureClass') ? { failureClass: text('failureClass') } : {}),
+      minCalls: Number(text('minCalls') || '0'),
       filters,
+      ...(text('groupBy') ? { groupBy: text('groupBy') } : {}),
+      renotifyMinutes: Number(text('renotifyMinutes') || '0'),
       webhookIds: data.getAll('webhookIds').map(String),
       enabled: true,
-    });
+    };
+    const parsed = AlertRuleInput.safeParse(candidate);
+    if (!parsed.success) {
+      setIssues(parsed.error.issues.map((i) => `${i.path.join('.') || 'rule'}: ${i.message}`));
+      return;
+    }
+    setIssues([]);
+    await onCreate(candidate as AlertRuleInput);
     setOpen(false);
   };
   return (
@@ -48,12 +54,26 @@ export function RuleForm({ webhooks, onCreate }: { webhooks: readonly Webhook[];
           Name
           <input name="name" required maxLength={200} />
         </label>
+        <label class="wide">
+          Description
+          <input name="description" maxLength={2000} />
+        </label>
         <label>
           Metric
-          <select name="metric">
-            {ALERT_METRICS.map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
+          <select name="metric" value={metric} onChange={(e) => setMetric(e.currentTarget.value)}>
+            {ALERT_METRICS.map((m) => (
+              <option key={m} value={m}>
+                {METRIC_LABELS[m]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Window
+          <select name="window" key={metric} defaultValue={metric === 'spend_forecast' ? 'month' : '24h'}>
+            {ALERT_WINDOWS.map((w) => (
+              <option key={w} value={w}>
+                {w}
               </option>
             ))}
           </select>
@@ -61,40 +81,72 @@ export function RuleForm({ webhooks, onCreate }: { webhooks: readonly Webhook[];
         <label>
           Condition
           <select name="comparator">
-            <option value="gt">above</option>
-            <option value="lt">below</option>
+            {ALERT_COMPARATORS.map((c) => (
+              <option key={c} value={c}>
+                {{ gt: 'above', gte: 'at or above', lt: 'below', lte: 'at or below' }[c]}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           Threshold
-          <input name="threshold" type="number" step="any" required />
+          <input name="threshold" type="number" step="any" min="0" required />
+        </label>
+        {metric === 'error_rate' && (
+          <label>
+            Failure class
+            <select name="failureClass">
+              <option value="">any</option>
+              {FAILURE_CLASSES.map((f) => (
+                <option key={f} value={f}>
+                  {f}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>
+          Min calls
+          <input name="minCalls" type="number" min="0" step="1" defaultValue="0" />
         </label>
         <label>
-          Window (minutes)
-          <input name="windowMinutes" type="number" min="1" max="10080" defaultValue="60" required />
+          Per
+          <select name="groupBy">
+            <option value="">whole project</option>
+            {ALERT_GROUP_BY.map((g) => (
+              <option key={g} value={g}>
+                {g}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
-          Service
-          <input name="service" />
+          Re-notify (min)
+          <input name="renotifyMinutes" type="number" min="0" max="10080" step="1" defaultValue="0" />
         </label>
-        <label>
-          Model
-          <input name="model" />
-        </label>
-        <label>
-          Environment
-          <input name="environment" />
-        </label>
+        {FILTER_FIELDS.map((f) => (
+          <label key={f}>
+            {f}
+            <input name={f} />
+          </label>
+        ))}
       </div>
       {webhooks.length > 0 && (
         <fieldset>
           <legend>Notify</legend>
           {webhooks.map((w) => (
             <label key={w.id} class="inline">
-              <input type="checkbox" name="webhookIds" value={w.id} /> {w.name || w.url}
+              <input type="checkbox" name="webhookIds" value={w.id} /> {w.name} <span class="subtle">{w.url}</span>
             </label>
           ))}
         </fieldset>
+      )}
+      {issues.length > 0 && (
+        <ul class="field-error" role="alert">
+          {issues.map((i) => (
+            <li key={i}>{i}</li>
+          ))}
+        </ul>
       )}
       <div class="actions">
         <button type="submit">Create rule</button>

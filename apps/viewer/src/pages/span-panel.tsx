@@ -97,6 +97,7 @@ export function SpanPanel({ span }: { span: SpanDetail }) {
   if (span.provider) facts.push(['Provider', span.provider]);
   if (span.requestModel) facts.push(['Requested model', span.requestModel]);
   if (span.responseModel && span.responseModel !== span.requestModel) facts.push(['Response model', span.responseModel]);
+  if (span.serviceTier) facts.push(['Service tier', span.serviceTier]);
   if (span.ttftMs !== null) facts.push(['Time to first token', formatMs(span.ttftMs)]);
   if (span.finishReasons.length > 0) facts.push(['Finish reasons', span.finishReasons.join(', ')]);
   if (span.promptName) facts.push(['Prompt', `${span.promptName}${span.promptVersion ? ` @ ${span.promptVersion}` : ''}`]);

@@ -1,0 +1,251 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { TraceListResponse } from '@sightline/contracts';
+import { REPO_ROOT, buildViewer, startServer, waitFor } from './testing/server-process.ts';
+import type { RunningServer } from './testing/server-process.ts';
+import { seed } from './testing/seed.ts';
+import type { Seeded } from './testing/seed.ts';
+import { XSS_MARKER } from './testing/xss-corpus.ts';
+
+/**
+ * The viewer end to end: the real server (child process, chDB), spans from the real SDK around the
+ * real openai client, the production viewer build, real Chromium. The server listens beyond
+ * loopback, so the viewer must ask for a key first.
+ */
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  if (process.env['CI'] === 'true') throw new Error(`viewer browser tests: Chromium not found at ${CHROMIUM} (CI=true requires it)`);
+  console.warn(`viewer browser tests skipped: Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
+}
+
+const SHOTS = join(REPO_ROOT, 'test-artifacts/screenshots');
+const KEY = `sl_e2e_${Math.random().toString(36).slice(2)}_${Date.now()}`;
+
+describe.skipIf(!haveChromium)('viewer in Chromium against the real server', () => {
+  let viewerDir = '';
+  let server: RunningServer;
+  let seeded: Seeded;
+  let browser: Browser;
+  let page: Page;
+  const external: string[] = [];
+  const dialogs: string[] = [];
+  const pageErrors: string[] = [];
+  const cspViolations: string[] = [];
+  /** Set just before a click that must open a confirm() (revoke): that one is accepted, not recorded. */
+  let expectConfirm = false;
+
+  const api = async (path: string) => {
+    const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${KEY}` } });
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<unknown>;
+  };
+  const rows = () => page.locator('table.traces tbody tr');
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    viewerDir = await buildViewer();
+    server = await startServer({ viewerDir, host: '0.0.0.0', key: KEY });
+    seeded = await seed(server.url, KEY);
+    await waitFor('seeded traces in the API', async () => {
+      const list = TraceListResponse.parse(await api('/api/traces?range=all&limit=100'));
+      return list.items.length >= seeded.traceCount ? list : undefined;
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    // Any request leaving this server is a failure: model content must never make the viewer fetch.
+    await context.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if ((url.hostname === '127.0.0.1' || url.hostname === 'localhost') && url.origin === server.url) return route.continue();
+      if (url.protocol === 'data:') return route.continue();
+      external.push(route.request().url());
+      return route.abort();
+    });
+    page = await context.newPage();
+    page.on('dialog', (d) => {
+      if (expectConfirm && d.type() === 'confirm') {
+        expectConfirm = false;
+        void d.accept();
+        return;
+      }
+      dialogs.push(`${d.type()}: ${d.message()}`);
+      void d.dismiss();
+    });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (viewerDir) rmSync(viewerDir, { recursive: true, force: true });
+  });
+
+  it('serves the viewer under a strict CSP and asks for a key beyond loopback', async () => {
+    const res = await fetch(`${server.url}/traces`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect((await fetch(`${server.url}/api/traces`)).status).toBe(401);
+
+    await page.goto(`${server.url}/traces?range=all`);
+    const prompt = page.getByRole('dialog', { name: 'API key required' });
+    await prompt.waitFor();
+    await prompt.getByLabel('API key').fill('sl_wrong_key_000000000000000000');
+    await prompt.getByRole('button', { name: 'Sign in' }).click();
+    await prompt.getByRole('alert').waitFor();
+    await prompt.getByLabel('API key').fill(KEY);
+    await prompt.getByRole('button', { name: 'Sign in' }).click();
+    await prompt.waitFor({ state: 'detached' });
+    await waitFor('trace rows', async () => ((await rows().count()) === seeded.traceCount ? true : undefined));
+  });
+
+  it('lists traces newest first, and the session cookie survives a reload', async () => {
+    const starts = await rows().locator('td:first-child').evaluateAll((tds) => tds.map((td) => td.getAttribute('title') ?? ''));
+    expect(starts).toHaveLength(seeded.traceCount);
+    expect([...starts].sort().reverse()).toEqual(starts);
+    await page.reload();
+    await waitFor('rows after reload', async () => ((await rows().count()) === seeded.traceCount ? true : undefined));
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    await shot('explorer');
+  });
+
+  it('filters change the results and live in the URL', async () => {
+    await page.getByLabel('Status').selectOption('error');
+    await waitFor('error rows', async () => ((await rows().count()) === seeded.errorTraces ? true : undefined));
+    expect(page.url()).toContain('status=error');
+    await expect(rows().first().locator('.badge-error').count()).resolves.toBeGreaterThan(0);
+    await page.getByRole('button', { name: /Clear 1 filter/ }).click();
+    await waitFor('all rows', async () => ((await rows().count()) === seeded.traceCount ? true : undefined));
+
+    const expected = TraceListResponse.parse(await api('/api/traces?model=gpt-4o&limit=100')).items.length;
+    expect(expected).toBeGreaterThan(0);
+    expect(expected).toBeLessThan(seeded.traceCount);
+    await page.getByLabel('Model').fill('gpt-4o');
+    await page.getByLabel('Model').press('Enter');
+    await waitFor('model rows', async () => ((await rows().count()) === expected ? true : undefined));
+    expect(page.url()).toContain('model=gpt-4o');
+    await page.reload();
+    await waitFor('model rows after reload', async () => ((await rows().count()) === expected ? true : undefined));
+    expect(await page.getByLabel('Model').inputValue()).toBe('gpt-4o');
+    await page.goBack();
+    await waitFor('rows after back', async () => ((await rows().count()) === seeded.traceCount ? true : undefined));
+  });
+
+  it('opens a trace: waterfall, span tree and an LLM span as a conversation with tokens and cost', async () => {
+    await page.getByRole('link', { name: 'answer-ticket' }).click();
+    await page.locator('.waterfall').waitFor();
+    const classes = await page.locator('.wf-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-span-class')));
+    expect(classes).toEqual(expect.arrayContaining(['workflow', 'retrieval', 'llm', 'tool']));
+    expect(classes.filter((c) => c === 'llm')).toHaveLength(2);
+    // The first LLM call is selected by default.
+    const panel = page.locator('.span-panel');
+    await panel.locator('.message[data-role="system"]').waitFor();
+    await expect(panel.locator('.message[data-role="user"]').count()).resolves.toBeGreaterThan(0);
+    await expect(panel.locator('.message[data-role="assistant"]').count()).resolves.toBeGreaterThan(0);
+    expect(await panel.textContent()).toContain('You are a support agent');
+    expect(await panel.textContent()).toMatch(/Input tokens\s*[1-9]/);
+    expect(await panel.textContent()).toContain('gpt-4o-mini');
+    expect(await panel.textContent()).toContain('support-reply @ v2');
+    await shot('trace-llm-span');
+
+    await page.locator('.wf-row[data-span-class="retrieval"]').click();
+    await panel.locator('.documents li').first().waitFor();
+    expect(await panel.textContent()).toContain('kb-12');
+    await page.locator('.wf-row[data-span-class="tool"]').click();
+    await panel.getByText('A-1001').first().waitFor();
+    expect(page.url()).toMatch(/span=[0-9a-f]{16}/);
+    await page.locator('.wf-row[data-span-class="llm"]').nth(1).click();
+    await panel.getByText('Time to first token').waitFor();
+  });
+
+  it('renders the XSS corpus as inert text: no script, no dialog, no request, no injected element', async () => {
+    await page.goto(`${server.url}/traces?range=all&q=${XSS_MARKER}`);
+    await page.getByRole('link', { name: 'xss-probe' }).click();
+    const panel = page.locator('.span-panel');
+    await panel.locator('.message[data-role="system"]').waitFor();
+    for (const row of await page.locator('.wf-row').all()) {
+      await row.click();
+      await panel.locator('details').evaluateAll((ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+      for (const btn of await panel.getByRole('button', { name: /Show all/ }).all()) await btn.click();
+    }
+    await page.locator('.wf-row[data-span-class="llm"]').click();
+    expect(await panel.textContent()).toContain(`<script>window.__xss = 'script'`);
+    expect(await panel.textContent()).toContain('![tracking pixel](https://evil.example/md-image.png)');
+    await page.waitForTimeout(500);
+    const injected = await page.evaluate(() => ({
+      xss: (window as unknown as { __xss?: unknown }).__xss ?? null,
+      scripts: document.querySelectorAll('script').length,
+      inMain: document.querySelectorAll('main img, main iframe, main object, main embed, main style, main link, main base, main meta, main script, main [onerror], main [onload], #injected-link').length,
+      svgs: document.querySelectorAll('main svg circle').length,
+    }));
+    expect(injected).toEqual({ xss: null, scripts: 1, inMain: 0, svgs: 0 });
+    await shot('trace-xss-corpus');
+  });
+
+  it('draws non-empty dashboards: spend by model over time, breakdowns, failures, latency, top lists', async () => {
+    await page.goto(`${server.url}/dashboards?range=24h`);
+    await page.locator('[data-chart="stacked-bars"] rect.bar').first().waitFor();
+    const spendBars = await page.locator('[data-chart="stacked-bars"] rect.bar').count();
+    expect(spendBars).toBeGreaterThan(0);
+    const legend = await page.locator('article[aria-label="Spend over time by model"] .legend li').allTextContents();
+    expect(legend).toEqual(expect.arrayContaining(seeded.models));
+    const byUser = page.locator('ul[aria-label="Spend by user"] li');
+    await byUser.first().waitFor();
+    expect(await byUser.allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('alice'), expect.stringContaining('bob')]));
+    const failures = page.locator('ul[aria-label="Failures by class"]');
+    await failures.waitFor();
+    expect(await failures.textContent()).toContain('rate_limit');
+    const latencyPath = page.locator('svg[aria-label="Latency percentiles"] path.line').first();
+    await latencyPath.waitFor();
+    expect(await latencyPath.getAttribute('d')).toMatch(/^M/);
+    const top = page.locator('table[data-top-list="costliest-users"] tbody tr');
+    await top.first().waitFor();
+    expect(await top.count()).toBeGreaterThan(0);
+    await shot('dashboards');
+
+    await page.getByLabel('A', { exact: true }).fill('gpt-4o-mini');
+    await page.getByLabel('B', { exact: true }).fill('gpt-4o');
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    await page.locator('table.compare').waitFor();
+    expect(await page.locator('table.compare thead').textContent()).toContain('gpt-4o-mini');
+  });
+
+  it('creates and revokes an API key, showing the key once', async () => {
+    await page.goto(`${server.url}/keys`);
+    await page.getByLabel('Name').fill('e2e ingest');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = page.locator('.created-key code.secret');
+    await secret.waitFor();
+    const created = (await secret.textContent()) ?? '';
+    expect(created).toMatch(/^sl_/);
+    const row = page.locator('tr', { hasText: 'e2e ingest' });
+    await row.waitFor();
+    await shot('keys');
+    expectConfirm = true;
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByText(/revoked/).waitFor();
+    expect(expectConfirm).toBe(false);
+    expect((await fetch(`${server.url}/api/traces`, { headers: { authorization: `Bearer ${created}` } })).status).toBe(401);
+  });
+
+  it('shows ingest diagnostics', async () => {
+    await page.goto(`${server.url}/diagnostics`);
+    await page.getByRole('heading', { name: 'Models without a price' }).waitFor();
+    await page.locator('.loading').first().waitFor({ state: 'detached' });
+    expect(await page.locator('.error-box').count()).toBe(0);
+  });
+
+  it('left nothing behind: no external request, dialog, page error or CSP violation', () => {
+    expect({ external, dialogs, pageErrors, cspViolations }).toEqual({ external: [], dialogs: [], pageErrors: [], cspViolations: [] });
+  });
+});
