@@ -168,3 +168,17 @@ describe('alerts API', () => {
     expect(s.json.exhausted).toBe(true);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents every route the alerts sub-app mounts', async () => {
+    const { buildOpenApiDocument } = await import('../api/openapi.ts');
+    const { registeredRoutes } = await import('../api/route-samples.ts');
+    const doc = buildOpenApiDocument({ version: 'test' }) as { paths: Record<string, Record<string, unknown>> };
+    const routes = registeredRoutes(createAlertRoutes(ctx), '/api');
+    expect(routes.length).toBeGreaterThan(20);
+    for (const r of routes) {
+      const path = r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+      expect(doc.paths[path]?.[r.method.toLowerCase()], `${r.method} ${path}`).toBeDefined();
+    }
+  });
+});

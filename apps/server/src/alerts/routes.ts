@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import type { AlertsContext } from './alerts-context.ts';
 import { createBudgetRoutes } from './budget-routes.ts';
+import './openapi-docs.ts';
 import { createRuleRoutes } from './rule-routes.ts';
 import { createWebhookRoutes } from './webhook-routes.ts';
 
