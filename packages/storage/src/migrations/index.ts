@@ -3,6 +3,7 @@ import { spansMigration } from './0001-spans.ts';
 import { traceIndexMigration } from './0002-trace-index.ts';
 import { rollupsMigration } from './0003-rollups.ts';
 import { projectsKeysMigration } from './0100-projects-keys.ts';
+import { priceOverridesMigration } from './0200-price-overrides.ts';
 import { alertsMigration } from './0300-alerts.ts';
 
 /**
@@ -14,5 +15,6 @@ export const MIGRATIONS: Migration[] = [
   traceIndexMigration,
   rollupsMigration,
   projectsKeysMigration,
+  priceOverridesMigration,
   alertsMigration,
 ];

@@ -1,0 +1,129 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { formatPath, PRICE_TABLE_DATE, PriceOverrideInput, type PriceOverride } from '@sightline/pricing';
+import type { Driver } from '@sightline/storage';
+import type { AppEnv } from '../app-env.ts';
+import { AppError } from '../ops/errors.ts';
+import { OverrideStore, type StoredOverride } from './override-store.ts';
+import { PriceBooks } from './price-books.ts';
+import { overrideMatcher, toPriceRow } from './price-rows.ts';
+import { recostSpans, type RecostResult } from './recost.ts';
+
+export interface PriceRoutesDeps {
+  driver: Driver;
+  /** Shared with ingest so a write here reprices new spans at once; built from `driver` when omitted. */
+  books?: PriceBooks;
+  store?: OverrideStore;
+  azureDeployments?: Record<string, string>;
+  cluster?: string;
+}
+
+const isoTime = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+const RecostBody = z.strictObject({ from: isoTime.optional(), to: isoTime.optional(), provider: z.string().optional(), model: z.string().optional() });
+const BulkBody = z.strictObject({ overrides: z.array(PriceOverrideInput).max(1000) });
+
+async function body<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise<z.output<T>> {
+  let json: unknown;
+  try {
+    json = await c.req.json();
+  } catch (err) {
+    throw new AppError('bad_request', 'body must be JSON', { cause: err });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new AppError('bad_request', parsed.error.issues.map((i) => `${formatPath(i.path) || '(body)'}: ${i.message}`).join('; '));
+  }
+  return parsed.data;
+}
+
+const earliest = (...isos: string[]) => new Date(Math.min(...isos.map((s) => Date.parse(s))));
+
+/**
+ * `/api/prices`: the effective price table, project overrides (each write re-costs the spans it
+ * moves, from its effective date), the list of unpriced models, and a manual re-cost.
+ */
+export function createPriceRoutes(deps: PriceRoutesDeps) {
+  const store = deps.store ?? new OverrideStore(deps.driver);
+  const books = deps.books ?? new PriceBooks(store);
+  const azure = deps.azureDeployments ?? {};
+  const recostOpts = deps.cluster === undefined ? {} : { cluster: deps.cluster };
+
+  async function afterChange(projectId: string, changed: PriceOverride[], fromIso: string[]): Promise<RecostResult> {
+    books.invalidate(projectId);
+    const book = await books.get(projectId);
+    return recostSpans(deps.driver, book, projectId, { from: earliest(...fromIso), match: overrideMatcher(changed, azure), ...recostOpts });
+  }
+
+  async function existing(projectId: string, id: string): Promise<StoredOverride> {
+    const found = await store.get(projectId, id);
+    if (!found) throw new AppError('not_found', `no price override ${id} in this project`);
+    return found;
+  }
+
+  return new Hono<AppEnv>()
+    .get('/', async (c) => {
+      const atParam = c.req.query('at');
+      const at = atParam === undefined ? new Date() : new Date(atParam);
+      if (Number.isNaN(at.getTime())) throw new AppError('bad_request', 'at: expected an ISO-8601 time');
+      const book = await books.get(c.get('projectId'));
+      return c.json({ tableDate: PRICE_TABLE_DATE, at: at.toISOString(), prices: book.effectiveTable(at).map(toPriceRow) });
+    })
+    .get('/overrides', async (c) => c.json({ items: await store.list(c.get('projectId')) }))
+    .post('/overrides', async (c) => {
+      const projectId = c.get('projectId');
+      const saved = await store.put(projectId, await body(c, PriceOverrideInput));
+      const recost = await afterChange(projectId, [saved.override], [saved.override.effectiveFrom]);
+      return c.json({ ...saved, recost }, 201);
+    })
+    .put('/overrides', async (c) => {
+      const projectId = c.get('projectId');
+      const { overrides } = await body(c, BulkBody);
+      const before = await store.list(projectId);
+      for (const old of before) await store.delete(projectId, old);
+      const after: StoredOverride[] = [];
+      for (const input of overrides) after.push(await store.put(projectId, input));
+      const all = [...before, ...after].map((s) => s.override);
+      const recost = all.length === 0 ? null : await afterChange(projectId, all, all.map((o) => o.effectiveFrom));
+      return c.json({ items: after, recost });
+    })
+    .put('/overrides/:id', async (c) => {
+      const projectId = c.get('projectId');
+      const old = await existing(projectId, c.req.param('id'));
+      const saved = await store.put(projectId, await body(c, PriceOverrideInput), old.override.id, old.createdAt);
+      const recost = await afterChange(projectId, [old.override, saved.override], [old.override.effectiveFrom, saved.override.effectiveFrom]);
+      return c.json({ ...saved, recost });
+    })
+    .delete('/overrides/:id', async (c) => {
+      const projectId = c.get('projectId');
+      const old = await existing(projectId, c.req.param('id'));
+      await store.delete(projectId, old);
+      const recost = await afterChange(projectId, [old.override], [old.override.effectiveFrom]);
+      return c.json({ deleted: old.override.id, recost });
+    })
+    .get('/unpriced', async (c) => {
+      const days = Number(c.req.query('days') ?? '30');
+      if (!Number.isInteger(days) || days < 1 || days > 3650) throw new AppError('bad_request', 'days: expected a whole number from 1 to 3650');
+      const items = await deps.driver.query<{ provider: string; model: string; calls: number; inputTokens: number; outputTokens: number; firstSeen: string; lastSeen: string }>(
+        `SELECT Provider AS provider, Model AS model, sum(Calls) AS calls, sum(InputTokens) AS inputTokens,
+           sum(OutputTokens) AS outputTokens, toString(min(Bucket)) AS firstSeen, toString(max(Bucket)) AS lastSeen
+         FROM rollup_hourly
+         WHERE ProjectId = {projectId:String} AND CostSource = 'unpriced' AND Bucket >= now() - INTERVAL {days:UInt32} DAY
+         GROUP BY provider, model ORDER BY calls DESC, model LIMIT 1000`,
+        { projectId: c.get('projectId'), days },
+      );
+      const iso = (s: string) => new Date(`${s.replace(' ', 'T')}Z`).toISOString();
+      return c.json({ items: items.map((i) => ({ ...i, calls: Number(i.calls), firstSeen: iso(i.firstSeen), lastSeen: iso(i.lastSeen) })) });
+    })
+    .post('/recost', async (c) => {
+      const projectId = c.get('projectId');
+      const req = await body(c, RecostBody);
+      books.invalidate(projectId);
+      const book = await books.get(projectId);
+      const from = req.from ?? new Date(Date.now() - 30 * 86_400_000);
+      const wantModel = req.model?.toLowerCase();
+      const match = (provider: string, model: string) =>
+        (req.provider === undefined || provider === req.provider) && (wantModel === undefined || model.toLowerCase() === wantModel);
+      const result = await recostSpans(deps.driver, book, projectId, { from, ...(req.to ? { to: req.to } : {}), match, ...recostOpts });
+      return c.json(result);
+    });
+}
