@@ -27,6 +27,11 @@ export const ServerConfigSchema = z.object({
   faultInjection: bool.default(false),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   viewerDir: z.string().min(1).optional(),
+  /** Public base URL of the viewer, for links in alert notifications. */
+  publicUrl: z.url().optional(),
+  alertsFile: z.string().min(1).optional(),
+  webhookAllowPrivate: bool.default(false),
+  alertsEnabled: bool.default(true),
 });
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
 
@@ -46,6 +51,10 @@ const ENV_KEYS: Record<string, keyof ServerConfig> = {
   SIGHTLINE_FAULT_INJECTION: 'faultInjection',
   SIGHTLINE_LOG_LEVEL: 'logLevel',
   SIGHTLINE_VIEWER_DIR: 'viewerDir',
+  SIGHTLINE_PUBLIC_URL: 'publicUrl',
+  SIGHTLINE_ALERTS_FILE: 'alertsFile',
+  SIGHTLINE_WEBHOOK_ALLOW_PRIVATE: 'webhookAllowPrivate',
+  SIGHTLINE_ALERTS: 'alertsEnabled',
 };
 
 export type ConfigResult = { ok: true; config: ServerConfig } | { ok: false; message: string };

@@ -8,7 +8,14 @@ import { createApp } from './app.ts';
 import { KeyStore } from './auth/key-store.ts';
 import { isLoopbackHost, loadServerConfig, type ConfigResult, type ServerConfig } from './config.ts';
 import { DurableIngest } from './ingest/durable-ingest.ts';
-import { fallbackNormalise } from './ingest/fallback-normalise.ts';
+import { createPriceBook } from '@sightline/pricing';
+import { createAlertRoutes } from './alerts/routes.ts';
+import { createAlertsContext } from './alerts/alerts-context.ts';
+import { applyAlertsFile, loadAlertsFile } from './alerts/policy-file.ts';
+import { startAlertScheduler, type AlertScheduler } from './alerts/scheduler.ts';
+import { createQueryRoutes } from './api/routes.ts';
+import type { Normaliser } from './ingest/to-rows.ts';
+import { normaliseResourceSpans } from './normalise/index.ts';
 import { pausableSink, type PausableSink } from './ops/fault.ts';
 import { jsonLogger, type Logger } from './ops/log.ts';
 import { createIngestMetrics, Metrics } from './ops/metrics.ts';
@@ -100,11 +107,29 @@ async function startWithDriver(driver: Driver, cfg: ServerConfig, store: StoreCo
   registry.gauge('sightline_dead_letter_rows', 'Rows in the dead-letter file since start.', () => deadLetters.count);
   writer.start();
 
+  // Bundled prices for every project until the cost part's per-project PriceBooks (cost/price-books.ts) is wired.
+  const priceBook = createPriceBook();
+  const normalise: Normaliser = (rs, { projectId }) => normaliseResourceSpans(rs, { projectId, priceBook });
+
+  const alerts = createAlertsContext({
+    driver,
+    allowPrivateTargets: cfg.webhookAllowPrivate,
+    ...(cfg.publicUrl ? { viewerBaseUrl: cfg.publicUrl } : {}),
+    logger: {
+      warn: (message, context) => logger.log('warn', 'alerts', { message, ...flatFields(context) }),
+      info: (message, context) => logger.log('info', 'alerts', { message, ...flatFields(context) }),
+    },
+  });
+  if (cfg.alertsFile) {
+    const applied = await applyAlertsFile(alerts, await loadAlertsFile(cfg.alertsFile), alertsFileEnv());
+    logger.log('info', 'alerts.file_applied', { file: cfg.alertsFile, rulesCreated: applied.rules.created.length, rulesUpdated: applied.rules.updated.length });
+  }
+
   const allowLocalSession = isLoopbackHost(cfg.host);
   const viewerDir = cfg.viewerDir ?? defaultViewerDir();
   const app = createApp({
     ingest,
-    normalise: fallbackNormalise, // switch to normaliseResourceSpans from ./normalise/index.ts once it lands
+    normaliserFor: () => normalise,
     metrics,
     registry,
     logger,
@@ -121,13 +146,13 @@ async function startWithDriver(driver: Driver, cfg: ServerConfig, store: StoreCo
     ...(faultSink ? { faultSink } : {}),
     ...(viewerDir ? { viewerDir } : {}),
     apiRoutes: [
-      // Mounted as each part lands (they share `driver`, `keys` and the logger):
-      // { path: '/api', app: createQueryRoutes({ driver }) },            // ./api/routes.ts
-      // { path: '/api/prices', app: createPriceRoutes({ driver }) },     // ./cost/routes.ts
-      // { path: '/api', app: createAlertRoutes(alertsContext) },         // ./alerts/routes.ts
+      { path: '/api', app: createQueryRoutes({ driver, priceBookFor: () => priceBook }) },
+      { path: '/api', app: createAlertRoutes(alerts) },
+      // { path: '/api/prices', app: createPriceRoutes(...) }, // ./cost/routes.ts, when it lands
     ],
   });
 
+  const scheduler: AlertScheduler | null = cfg.alertsEnabled ? startAlertScheduler(alerts) : null;
   const httpServer = await listen(app.fetch, cfg.port, cfg.host);
   const port = (httpServer.address() as AddressInfo).port;
   const hostForUrl = cfg.host.includes(':') && !cfg.host.startsWith('[') ? `[${cfg.host}]` : cfg.host;
@@ -147,6 +172,7 @@ async function startWithDriver(driver: Driver, cfg: ServerConfig, store: StoreCo
       // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
       (httpServer as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       await closed;
+      await scheduler?.stop();
       await ingest.close();
       await writer.stop();
       spool.close();
@@ -166,6 +192,19 @@ function listen(fetch: (req: Request) => Response | Promise<Response>, port: num
 function defaultViewerDir(): string | undefined {
   const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'viewer', 'dist');
   return existsSync(join(dir, 'index.html')) ? dir : undefined;
+}
+
+/** Alerts-file secrets are referenced by env var name (`secretEnv`); only this root may read them. */
+function alertsFileEnv(): Readonly<Record<string, string | undefined>> {
+  return process.env;
+}
+
+function flatFields(context: Record<string, unknown> | undefined): Record<string, string | number | boolean | null> {
+  const out: Record<string, string | number | boolean | null> = {};
+  for (const [k, v] of Object.entries(context ?? {})) {
+    out[k] = v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
+  }
+  return out;
 }
 
 /** The API key the CLI uses against a running server (`SIGHTLINE_API_KEY`). */

@@ -10,11 +10,15 @@ import { decodeOtlpJson } from './json-decode.ts';
 import { CONTENT_TYPE, exportResponse, RPC_CODE, rpcStatus, type OtlpFormat } from './otlp-response.ts';
 import { decodeOtlpProtobuf } from './protobuf-decode.ts';
 import { BadEncodingError, BodyTooLargeError, MAX_BODY_BYTES, readBody } from './read-body.ts';
+import { fallbackNormalise } from './fallback-normalise.ts';
 import { toRows, type Normaliser } from './to-rows.ts';
 
 export interface IngestDeps {
   ingest: DurableIngest;
-  normalise: Normaliser;
+  /** One normaliser for every project… */
+  normalise?: Normaliser;
+  /** …or one per project (its price book may differ from another project's); wins over `normalise`. */
+  normaliserFor?: (projectId: string) => Normaliser | Promise<Normaliser>;
   metrics: IngestMetrics;
   logger: Logger;
   maxBodyBytes?: number;
@@ -49,7 +53,8 @@ export function createIngestRoutes(deps: IngestDeps) {
       deps.ingest.checkCapacity();
       const body = await readBody(c.req.raw.body, encoding, limit);
       const decoded = decode(format, body);
-      const result = toRows(decoded, c.get('projectId'), deps.normalise, deps.metrics, deps.logger);
+      const projectId = c.get('projectId');
+      const result = toRows(decoded, projectId, await normaliserOf(deps, projectId), deps.metrics, deps.logger);
       deps.metrics.received(result.received);
       if (result.rejected.length > 0) deps.metrics.rejected(result.rejected.length);
       await deps.ingest.accept(result.rows);
@@ -78,6 +83,11 @@ function errorReply(
   // Not durable and not the sender's fault (e.g. the spool disk failed): ask for a retry, never 200.
   logger.log('error', 'ingest.failed', { error: errorMessage(err), projectId: c.get('projectId') });
   return reply(503, rpcStatus(format, RPC_CODE.unavailable, 'could not store the batch durably; retry'), 2);
+}
+
+function normaliserOf(deps: IngestDeps, projectId: string): Normaliser | Promise<Normaliser> {
+  if (deps.normaliserFor) return deps.normaliserFor(projectId);
+  return deps.normalise ?? fallbackNormalise;
 }
 
 function decode(format: OtlpFormat, body: Buffer): DecodedExportRequest {
