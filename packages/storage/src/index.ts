@@ -4,6 +4,7 @@ export type { Driver } from './driver.ts';
 export { openDriver } from './open-driver.ts';
 export { LOCK_FILE_NAME } from './drivers/data-dir-lock.ts';
 export { migrate, type MigrateResult } from './migrate.ts';
+export { applyRetention } from './retention.ts';
 export { MIGRATIONS } from './migrations/index.ts';
 export type { Migration } from './migrations/migration.ts';
 export { createMigrationContext, type MigrationContext, type MigrationContextOptions } from './migrations/context.ts';

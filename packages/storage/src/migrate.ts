@@ -2,11 +2,14 @@ import type { Driver } from './driver.ts';
 import { StorageError, describeCause } from './errors.ts';
 import { createMigrationContext, type MigrationContext, type MigrationContextOptions } from './migrations/context.ts';
 import { MIGRATIONS } from './migrations/index.ts';
+import { applyRetention } from './retention.ts';
 import type { Migration } from './migrations/migration.ts';
 
 export interface MigrateResult {
   applied: string[];
   skipped: string[];
+  /** Tables whose TTL was changed to the configured retention. */
+  retentionChanged?: string[];
 }
 
 /**
@@ -15,6 +18,9 @@ export interface MigrateResult {
  * Safe to run from several processes at once: embedded mode is serialised by the data-directory
  * lock; on a server every statement is idempotent (`IF NOT EXISTS`) and `schema_migrations` is a
  * ReplacingMergeTree read with FINAL, so two processes applying the same step converge to one row.
+ *
+ * When a retention is given (a full context, or `retentionDays` in the options), the TTLs of existing
+ * tables are brought in line with it afterwards.
  */
 export async function migrate(
   driver: Driver,
@@ -62,6 +68,11 @@ ORDER BY Id`,
       throw new StorageError('MIGRATION_FAILED', `migration ${migration.id} ran but could not be recorded: ${describeCause(cause)}`, { cause });
     }
     result.applied.push(migration.id);
+  }
+  const retentionGiven = 'engine' in ctxOrOptions || ctxOrOptions.retentionDays !== undefined;
+  if (retentionGiven) {
+    const changed = await applyRetention(driver, ctx);
+    if (changed.length > 0) result.retentionChanged = changed;
   }
   return result;
 }

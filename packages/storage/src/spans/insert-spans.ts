@@ -18,16 +18,29 @@ export const CLOCK_SKEW_MS = 10 * 60_000;
 
 interface DedupState {
   keys: RecentSpanKeys;
-  warmed: boolean;
-  /** insertSpans calls on one driver run one at a time, so two batches never race past the check. */
-  tail: Promise<unknown>;
+  warming: Promise<void> | undefined;
+  /**
+   * Keys of batches being written right now, each settling when its insert has. Concurrent calls
+   * overlap their JSON encoding and inserts; only a batch sharing a key with one in flight waits
+   * for it, then checks again, so two copies of a span never race past the check.
+   */
+  inFlight: Map<string, Promise<void>>;
 }
 
 const dedupStates = new WeakMap<Driver, DedupState>();
 
+function stateOf(driver: Driver, opts?: RecentSpanKeysOptions): DedupState {
+  let state = dedupStates.get(driver);
+  if (state === undefined || opts !== undefined) {
+    state = { keys: new RecentSpanKeys(opts), warming: undefined, inFlight: new Map() };
+    dedupStates.set(driver, state);
+  }
+  return state;
+}
+
 /** Sizes the recent-key memory of a driver (before its first insertSpans). */
 export function configureSpanDedup(driver: Driver, opts: RecentSpanKeysOptions): void {
-  dedupStates.set(driver, { keys: new RecentSpanKeys(opts), warmed: false, tail: Promise.resolve() });
+  stateOf(driver, opts);
 }
 
 /** Drops the recent-key memory, as a restart would; the next insert warms it again from ClickHouse. */
@@ -50,56 +63,66 @@ export async function insertSpans(
   rows: readonly SpanRow[],
   opts: { dedupToken?: string } = {},
 ): Promise<InsertSpansResult> {
-  let state = dedupStates.get(driver);
-  if (state === undefined) {
-    state = { keys: new RecentSpanKeys(), warmed: false, tail: Promise.resolve() };
-    dedupStates.set(driver, state);
-  }
-  const run = state.tail.then(() => insertSerialised(driver, state, rows, opts.dedupToken));
-  state.tail = run.catch(() => undefined); // the caller gets the error through `run`
-  return run;
-}
-
-async function insertSerialised(
-  driver: Driver,
-  state: DedupState,
-  rows: readonly SpanRow[],
-  callerToken: string | undefined,
-): Promise<InsertSpansResult> {
   if (rows.length === 0) return { inserted: 0, duplicates: 0 };
   const keyed = rows.map((row, index) => ({ row, key: keyOf(row, index), startMs: startMsOf(row, index) }));
-  if (!state.warmed) {
-    const sinceMs = Date.now() - state.keys.windowMs;
-    const recent = await loadRecentSpanKeys(driver, sinceMs, state.keys.maxKeys);
-    for (const { key, ingestedAtMs } of recent) state.keys.add(key, ingestedAtMs);
-    // A full load may have cut keys off at its oldest millisecond: the memory is complete only after it.
-    const oldest = recent[0]?.ingestedAtMs;
-    state.keys.markWarm(recent.length >= state.keys.maxKeys && oldest !== undefined ? oldest + 1 : sinceMs);
-    state.warmed = true;
+  const state = stateOf(driver);
+  state.warming ??= warm(driver, state).catch((error: unknown) => {
+    state.warming = undefined; // let the next call try again
+    throw error;
+  });
+  await state.warming;
+
+  for (;;) {
+    const waits = new Set<Promise<void>>();
+    for (const { key } of keyed) {
+      const pending = state.inFlight.get(key);
+      if (pending !== undefined) waits.add(pending);
+    }
+    if (waits.size === 0) break;
+    await Promise.allSettled(waits);
   }
+  // From here to the claim below there is no await: the check and the claim are one step.
   const seenInBatch = new Set<string>();
   const candidates = keyed.filter(({ key }) => {
     if (seenInBatch.has(key) || state.keys.has(key)) return false;
     seenInBatch.add(key);
     return true;
   });
-  // A span that started after the memory's horizon (less the skew allowance) was never ingested earlier.
-  const cutoff = state.keys.horizonMs + CLOCK_SKEW_MS;
-  const unsure = candidates.filter(({ startMs }) => startMs < cutoff).map(({ row }) => row);
-  const stored = unsure.length === 0 ? new Set<string>() : await findStoredSpanKeys(driver, unsure);
-  const fresh = stored.size === 0 ? candidates : candidates.filter(({ key }) => !stored.has(key));
-  if (fresh.length > 0) {
-    const hash = createHash('sha256').update(callerToken ?? '');
-    for (const { key } of fresh) hash.update(key);
-    await driver.insert(
-      'spans',
-      fresh.map(({ row }) => toSpanInsertRow(row)),
-      { dedupToken: `sightline-spans-${hash.digest('base64url')}` },
-    );
-    const now = Date.now();
-    for (const { key } of fresh) state.keys.add(key, now);
+  let settle: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (settle = resolve));
+  for (const { key } of candidates) state.inFlight.set(key, done);
+
+  try {
+    // A span that started after the memory's horizon (less the skew allowance) was never ingested earlier.
+    const cutoff = state.keys.horizonMs + CLOCK_SKEW_MS;
+    const unsure = candidates.filter(({ startMs }) => startMs < cutoff).map(({ row }) => row);
+    const stored = unsure.length === 0 ? new Set<string>() : await findStoredSpanKeys(driver, unsure);
+    const fresh = stored.size === 0 ? candidates : candidates.filter(({ key }) => !stored.has(key));
+    if (fresh.length > 0) {
+      const hash = createHash('sha256').update(opts.dedupToken ?? '');
+      for (const { key } of fresh) hash.update(key);
+      await driver.insert(
+        'spans',
+        fresh.map(({ row }) => toSpanInsertRow(row)),
+        { dedupToken: `sightline-spans-${hash.digest('base64url')}` },
+      );
+      const now = Date.now();
+      for (const { key } of fresh) state.keys.add(key, now);
+    }
+    return { inserted: fresh.length, duplicates: rows.length - fresh.length };
+  } finally {
+    for (const { key } of candidates) if (state.inFlight.get(key) === done) state.inFlight.delete(key);
+    settle();
   }
-  return { inserted: fresh.length, duplicates: rows.length - fresh.length };
+}
+
+async function warm(driver: Driver, state: DedupState): Promise<void> {
+  const sinceMs = Date.now() - state.keys.windowMs;
+  const recent = await loadRecentSpanKeys(driver, sinceMs, state.keys.maxKeys);
+  for (const { key, ingestedAtMs } of recent) state.keys.add(key, ingestedAtMs);
+  // A full load may have cut keys off at its oldest millisecond: the memory is complete only after it.
+  const oldest = recent[0]?.ingestedAtMs;
+  state.keys.markWarm(recent.length >= state.keys.maxKeys && oldest !== undefined ? oldest + 1 : sinceMs);
 }
 
 function keyOf(row: SpanRow, index: number): string {

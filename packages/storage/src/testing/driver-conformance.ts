@@ -105,6 +105,20 @@ export function describeDriverConformance(name: string, open: () => Promise<Driv
       await expectCounts(driver, projectId, 301);
     });
 
+    it('writes a span once when overlapping batches arrive concurrently', async () => {
+      const projectId = `proj_race_${hex(3)}`;
+      const batch = spanMix(120, 3, projectId);
+      const results = await Promise.all([
+        insertSpans(driver, batch),
+        insertSpans(driver, [...batch].reverse()),
+        insertSpans(driver, batch.slice(60)),
+        insertSpans(driver, [spanRow({ ProjectId: projectId })]),
+      ]);
+      expect(results.reduce((sum, r) => sum + r.inserted, 0)).toBe(121);
+      expect(results.reduce((sum, r) => sum + r.duplicates, 0)).toBe(120 + 60);
+      await expectCounts(driver, projectId, 121);
+    });
+
     it('drops a retried insert carrying the same dedup token, with its rollup blocks', async () => {
       const projectId = `proj_token_${hex(3)}`;
       const rows = spanMix(40, 11, projectId).map(toSpanInsertRow);
@@ -228,6 +242,21 @@ export function describeDriverConformance(name: string, open: () => Promise<Driv
       expect(byName.get('spans')).toMatch(/ReplacingMergeTree\(IngestedAt\)[\s\S]*TTL toDateTime\(Timestamp\) \+ toIntervalDay\(7\)/);
       expect(byName.get('rollup_hourly')).toMatch(/TTL Bucket \+ toIntervalDay\(7\)/);
       expect(byName.get('rollup_minutely')).toMatch(/TTL Bucket \+ toIntervalDay\(3\)/);
+      // A changed retention reaches the existing tables; the minute rollups keep their own TTL.
+      const changed = await migrate(driver, { database, retentionDays: 14 });
+      expect(changed.retentionChanged).toEqual(['spans', 'trace_index', 'rollup_hourly']);
+      const [spans] = await driver.query<{ create: string }>(
+        `SELECT create_table_query AS create FROM system.tables WHERE database = {db:String} AND name = 'spans'`,
+        { db: database },
+      );
+      expect(spans?.create).toMatch(/TTL toDateTime\(Timestamp\) \+ toIntervalDay\(14\)/);
+      expect((await migrate(driver, { database, retentionDays: 14 })).retentionChanged).toBeUndefined();
+      await migrate(driver, { database, retentionDays: 0 });
+      const [kept] = await driver.query<{ create: string }>(
+        `SELECT create_table_query AS create FROM system.tables WHERE database = {db:String} AND name = 'spans'`,
+        { db: database },
+      );
+      expect(kept?.create).not.toContain('TTL');
       await driver.command(`DROP DATABASE IF EXISTS \`${database}\``);
     });
   });
