@@ -1,36 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { SpanRow } from '@sightline/contracts';
-import { createPriceBook } from '@sightline/pricing';
-import { insertSpans, migrate, openDriver, type Driver } from '@sightline/storage';
+import type { Driver } from '@sightline/storage';
+import { insertSpans } from '@sightline/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Attributes } from '../ingest/decoded-span.ts';
-import { resourceSpans, span } from '../normalise/fixtures.ts';
-import { normaliseResourceSpans } from '../normalise/index.ts';
 import { OverrideStore } from './override-store.ts';
 import { PriceBooks } from './price-books.ts';
 import { overrideMatcher } from './price-rows.ts';
 import { recostSpans } from './recost.ts';
+import { llmRow, openTestStore } from './test-support.ts';
 
 const P = 'proj_recost';
 const HOUR = 3_600_000;
 const now = Date.now();
 const effective = new Date(Math.floor((now - 24 * HOUR) / HOUR) * HOUR); // "yesterday", on an hour
+let store: Awaited<ReturnType<typeof openTestStore>>;
 let driver: Driver;
-let dataDir: string;
-let traceSeq = 0;
-
-function llm(atMs: number, model: string, extra: Attributes = {}): SpanRow {
-  traceSeq++;
-  const start = BigInt(atMs) * 1_000_000n;
-  const s = span('chat', {
-    'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': model, 'gen_ai.response.model': model,
-    'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.output_tokens': 100, ...extra,
-  }, { traceId: traceSeq.toString(16).padStart(32, 'a'), startTimeUnixNano: start.toString(), endTimeUnixNano: (start + 2_000_000_000n).toString() });
-  const { rows } = normaliseResourceSpans(resourceSpans([s]), { projectId: P, priceBook: createPriceBook() });
-  return rows[0] as SpanRow;
-}
+const llm = (atMs: number, model: string, extra: Parameters<typeof llmRow>[3] = {}) => llmRow(P, atMs, model, extra);
 
 async function rawCosts(): Promise<Map<string, { nanos: number; source: string }>> {
   const rows = await driver.query<{ id: string; CostNanos: number; CostSource: string }>(
@@ -50,13 +33,11 @@ async function sums(): Promise<{ raw: Record<string, number>; hourly: Record<str
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sightline-recost-'));
-  driver = await openDriver({ mode: 'embedded', dataDir });
-  await migrate(driver);
+  store = await openTestStore();
+  driver = store.driver;
 });
 afterAll(async () => {
-  await driver?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await store?.close();
 });
 
 describe('re-costing', () => {
@@ -74,9 +55,9 @@ describe('re-costing', () => {
     expect(before.hourly).toEqual(before.raw);
     expect(before.raw['gpt-4o-mini/priced']).toBe(5 * 210_000);
 
-    const store = new OverrideStore(driver);
-    const books = new PriceBooks(store);
-    const saved = await store.put(P, { kind: 'per_token', provider: 'openai', model: 'gpt-4o-mini', effectiveFrom: effective.toISOString(), rates: { input: 1, output: 2 } });
+    const overrides = new OverrideStore(driver);
+    const books = new PriceBooks(overrides);
+    const saved = await overrides.put(P, { kind: 'per_token', provider: 'openai', model: 'gpt-4o-mini', effectiveFrom: effective.toISOString(), rates: { input: 1, output: 2 } });
     const result = await recostSpans(driver, await books.get(P), P, { from: effective, match: overrideMatcher([saved.override], {}) });
     expect(result).toMatchObject({ examined: 3, changed: 3 });
 
@@ -96,9 +77,9 @@ describe('re-costing', () => {
   });
 
   it('turns an unpriced self-hosted model into spend once it gets a GPU-hour price', async () => {
-    const store = new OverrideStore(driver);
-    const saved = await store.put(P, { kind: 'gpu_hour', model: 'house-model', effectiveFrom: '2020-01-01', hourlyUsd: 3.6, concurrency: 2 });
-    const result = await recostSpans(driver, await new PriceBooks(store).get(P), P, { from: new Date('2020-01-01'), match: overrideMatcher([saved.override], {}) });
+    const overrides = new OverrideStore(driver);
+    const saved = await overrides.put(P, { kind: 'gpu_hour', model: 'house-model', effectiveFrom: '2020-01-01', hourlyUsd: 3.6, concurrency: 2 });
+    const result = await recostSpans(driver, await new PriceBooks(overrides).get(P), P, { from: new Date('2020-01-01'), match: overrideMatcher([saved.override], {}) });
     expect(result).toMatchObject({ examined: 1, changed: 1 });
     // 2000 ms × 3_600_000_000 nano/h ÷ (3_600_000 × 2) = 1_000_000
     expect((await rawCosts()).get(house.TraceId)).toEqual({ nanos: 1_000_000, source: 'priced' });
