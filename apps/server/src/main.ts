@@ -8,12 +8,14 @@ import { createApp } from './app.ts';
 import { KeyStore } from './auth/key-store.ts';
 import { isLoopbackHost, loadServerConfig, type ConfigResult, type ServerConfig } from './config.ts';
 import { DurableIngest } from './ingest/durable-ingest.ts';
-import { createPriceBook } from '@sightline/pricing';
 import { createAlertRoutes } from './alerts/routes.ts';
 import { createAlertsContext } from './alerts/alerts-context.ts';
 import { applyAlertsFile, loadAlertsFile } from './alerts/policy-file.ts';
 import { startAlertScheduler, type AlertScheduler } from './alerts/scheduler.ts';
 import { createQueryRoutes } from './api/routes.ts';
+import { OverrideStore } from './cost/override-store.ts';
+import { PriceBooks } from './cost/price-books.ts';
+import { createPriceRoutes } from './cost/routes.ts';
 import type { Normaliser } from './ingest/to-rows.ts';
 import { normaliseResourceSpans } from './normalise/index.ts';
 import { pausableSink, type PausableSink } from './ops/fault.ts';
@@ -107,9 +109,13 @@ async function startWithDriver(driver: Driver, cfg: ServerConfig, store: StoreCo
   registry.gauge('sightline_dead_letter_rows', 'Rows in the dead-letter file since start.', () => deadLetters.count);
   writer.start();
 
-  // Bundled prices for every project until the cost part's per-project PriceBooks (cost/price-books.ts) is wired.
-  const priceBook = createPriceBook();
-  const normalise: Normaliser = (rs, { projectId }) => normaliseResourceSpans(rs, { projectId, priceBook });
+  // One price book per project (bundled table + the project's overrides), shared by ingest, queries and /api/prices.
+  const priceStore = new OverrideStore(driver);
+  const books = new PriceBooks(priceStore);
+  const normaliserFor = async (projectId: string): Promise<Normaliser> => {
+    const priceBook = await books.get(projectId);
+    return (rs) => normaliseResourceSpans(rs, { projectId, priceBook });
+  };
 
   const alerts = createAlertsContext({
     driver,
@@ -129,7 +135,7 @@ async function startWithDriver(driver: Driver, cfg: ServerConfig, store: StoreCo
   const viewerDir = cfg.viewerDir ?? defaultViewerDir();
   const app = createApp({
     ingest,
-    normaliserFor: () => normalise,
+    normaliserFor,
     metrics,
     registry,
     logger,
@@ -146,9 +152,9 @@ async function startWithDriver(driver: Driver, cfg: ServerConfig, store: StoreCo
     ...(faultSink ? { faultSink } : {}),
     ...(viewerDir ? { viewerDir } : {}),
     apiRoutes: [
-      { path: '/api', app: createQueryRoutes({ driver, priceBookFor: () => priceBook }) },
+      { path: '/api/prices', app: createPriceRoutes({ driver, books, store: priceStore, ...(store.cluster ? { cluster: store.cluster } : {}) }) },
+      { path: '/api', app: createQueryRoutes({ driver, priceBookFor: (projectId) => books.get(projectId) }) },
       { path: '/api', app: createAlertRoutes(alerts) },
-      // { path: '/api/prices', app: createPriceRoutes(...) }, // ./cost/routes.ts, when it lands
     ],
   });
 

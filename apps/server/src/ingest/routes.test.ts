@@ -80,6 +80,13 @@ describe('POST /v1/traces protocol', () => {
     expect(new Uint8Array(await res.arrayBuffer()).length).toBe(0); // full success: empty response message
     const row = await spanRow(s.spanId);
     expect(row?.Ts).toBe('2025-11-23 00:00:00.123456789');
+    // The normaliser ran: typed LLM columns are filled and the span is priced.
+    const [typed] = await server.driver.query<{ RequestModel: string; InputTokens: number; CostNanos: number; Convention: string }>(
+      'SELECT RequestModel, InputTokens, CostNanos, Convention FROM spans WHERE SpanId = {id:String}',
+      { id: s.spanId },
+    );
+    expect(typed).toMatchObject({ RequestModel: 'gpt-4o-mini', InputTokens: 513, Convention: 'otel-genai' });
+    expect(typed!.CostNanos).toBeGreaterThan(0);
     expect(row?.Duration).toBe(864197532);
   });
 
