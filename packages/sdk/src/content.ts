@@ -36,14 +36,23 @@ export function redactSecrets(text: string): string {
   return SECRET_PATTERN.test(text) ? text.replace(SECRET_PATTERN, REDACTED_MARKER) : text;
 }
 
+const SCAN_SLACK = 8192;
+
 /** Cuts a string to at most `maxBytes` UTF-8 bytes without splitting a character. */
 export function capBytes(text: string, maxBytes: number): { value: string; truncated: boolean } {
   // Fast path: a UTF-16 string of n units is at most 3n UTF-8 bytes.
   if (text.length * 3 <= maxBytes || Buffer.byteLength(text, 'utf8') <= maxBytes) {
     return { value: text, truncated: false };
   }
-  let cut = Math.min(text.length, maxBytes);
-  while (cut > 0 && Buffer.byteLength(text.slice(0, cut), 'utf8') > maxBytes) cut = Math.floor(cut * 0.9);
+  // Largest prefix within budget: binary search over UTF-16 length (slices stay ≤ maxBytes chars).
+  let lo = 0;
+  let hi = Math.min(text.length, maxBytes);
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (Buffer.byteLength(text.slice(0, mid), 'utf8') <= maxBytes) lo = mid;
+    else hi = mid - 1;
+  }
+  let cut = lo;
   const code = text.charCodeAt(cut - 1);
   if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
   return { value: text.slice(0, cut), truncated: true };
@@ -54,7 +63,9 @@ export function capBytes(text: string, maxBytes: number): { value: string; trunc
  * cap, in that order, so the cap never hides a secret that redaction would have caught.
  */
 export function prepareContent(text: string, key: string, policy: ContentPolicy): { value: string; truncated: boolean } {
-  let value = policy.redactSecrets ? redactSecrets(text) : text;
+  // Scan only what can survive the cap (plus slack so a secret across the cut is still whole).
+  const scanned = text.length > policy.maxAttributeBytes + SCAN_SLACK ? text.slice(0, policy.maxAttributeBytes + SCAN_SLACK) : text;
+  let value = policy.redactSecrets ? redactSecrets(scanned) : scanned;
   if (policy.mask) {
     try {
       const masked = policy.mask(value, { key });
@@ -64,7 +75,8 @@ export function prepareContent(text: string, key: string, policy: ContentPolicy)
       value = REDACTED_MARKER;
     }
   }
-  return capBytes(value, policy.maxAttributeBytes);
+  const capped = capBytes(value, policy.maxAttributeBytes);
+  return scanned === text ? capped : { value: capped.value, truncated: true };
 }
 
 /** JSON.stringify that survives cycles, BigInt and throwing getters; never throws. */

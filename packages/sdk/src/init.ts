@@ -24,6 +24,7 @@ export interface SightlineHandle {
 
 interface Active extends SightlineHandle {
   processor: SpanProcessor;
+  registeredGlobal: boolean;
   ownProvider: BasicTracerProvider | undefined;
   hostProvider: TracerProvider | undefined;
   removeExitHooks: () => void;
@@ -81,6 +82,7 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
     const host = existingProvider();
     let ownProvider: BasicTracerProvider | undefined;
     let hostProvider: TracerProvider | undefined;
+    let registeredGlobal = false;
     if (host && attachProcessor(host, processor)) {
       hostProvider = host;
       if (config.sampleRate < 1) sdkLog.warn('sampleRate is ignored: the host OpenTelemetry SDK samples');
@@ -96,7 +98,7 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
         sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRate) }),
         spanProcessors: [processor],
       });
-      if (options.registerGlobal ?? !host) trace.setGlobalTracerProvider(ownProvider);
+      if (options.registerGlobal ?? !host) registeredGlobal = trace.setGlobalTracerProvider(ownProvider);
     }
     const provider: TracerProvider = hostProvider ?? (ownProvider as TracerProvider);
     settings.tracer = provider.getTracer(SDK_NAME, SDK_VERSION);
@@ -113,6 +115,7 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
     startDropReporter();
     active = {
       processor,
+      registeredGlobal,
       ownProvider,
       hostProvider,
       tracerProvider: provider,
@@ -156,6 +159,8 @@ export async function shutdown(): Promise<void> {
   try {
     a.removeExitHooks();
     endAllPending();
+    // Unregister what init() registered, so a later init() starts clean instead of attaching to it.
+    if (a.registeredGlobal) trace.disable();
     if (a.ownProvider) await a.ownProvider.shutdown();
     else {
       await a.processor.shutdown();

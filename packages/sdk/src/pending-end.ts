@@ -47,6 +47,8 @@ function endNow(span: Span): void {
 /** Ends every span still waiting for validation; flush and shutdown call this first. */
 export function endAllPending(): void {
   for (const span of [...pending.keys()]) endNow(span);
+  if (sweeper) clearInterval(sweeper);
+  sweeper = undefined;
 }
 
 const lastCallByParent = new WeakMap<object, LlmCall>();
