@@ -19,4 +19,5 @@ export {
 export type { RecentSpanKeysOptions } from './spans/recent-span-keys.ts';
 export { SPAN_ROW_SELECT, fromSpanSelectRow, toSpanInsertRow } from './spans/span-insert-row.ts';
 export { rebuildRollups, type RebuildRollupsOptions } from './rollups.ts';
+export { otelCollectorBridgeStatements, type OtelCollectorBridgeOptions } from './otel-collector-bridge.ts';
 export { buildQueryDataset, compareSides, decodeCursor, encodeCursor, getSession, getTraceDetail, hexId, listTraces, makeSpanRow, MAX_BUCKETS, MAX_SERIES, MAX_SESSION_TRACES, queryIngestDiagnostics, queryMetrics, queryTopList, QueryError, RETRY_LOOP_MIN_CALLS, seedQueryDataset, type CompareOptions, type MetricKind, type QueryDataset, type QueryDriver, type QueryErrorCode, type TopListOptions, type TraceCursor } from './queries/index.ts';
