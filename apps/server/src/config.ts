@@ -25,6 +25,8 @@ export const ServerConfigSchema = z.object({
   flushDelayMs: z.coerce.number().int().min(0).max(1000).default(20),
   flushRows: positiveInt.default(5000),
   faultInjection: bool.default(false),
+  /** /readyz fails when the spool writer made no progress for this long with work pending. */
+  readinessStallMs: positiveInt.default(60_000),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   viewerDir: z.string().min(1).optional(),
   /** Public base URL of the viewer, for links in alert notifications. */
@@ -49,6 +51,7 @@ const ENV_KEYS: Record<string, keyof ServerConfig> = {
   SIGHTLINE_FLUSH_DELAY_MS: 'flushDelayMs',
   SIGHTLINE_FLUSH_ROWS: 'flushRows',
   SIGHTLINE_FAULT_INJECTION: 'faultInjection',
+  SIGHTLINE_READINESS_STALL_MS: 'readinessStallMs',
   SIGHTLINE_LOG_LEVEL: 'logLevel',
   SIGHTLINE_VIEWER_DIR: 'viewerDir',
   SIGHTLINE_PUBLIC_URL: 'publicUrl',

@@ -62,9 +62,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** No progress for this long with work pending makes /readyz fail. */
-const STALL_MS = 60_000;
-
 export async function startServer(config: LoadedConfig, logger: Logger = jsonLogger(undefined, config.server.logLevel)): Promise<RunningServer> {
   const { server: cfg, store } = config;
   const driver = await openDriver(store);
@@ -143,7 +140,7 @@ async function startWithDriver(driver: Driver, cfg: ServerConfig, store: StoreCo
     allowLocalSession,
     readiness: {
       notReadyReason: async () => {
-        if (writer.hasBacklog() && Date.now() - writer.lastProgressAt > STALL_MS) {
+        if (writer.hasBacklog() && Date.now() - writer.lastProgressAt > cfg.readinessStallMs) {
           return `spool writer made no progress for ${Math.round((Date.now() - writer.lastProgressAt) / 1000)} s with ${spool.pendingBytes()} bytes pending`;
         }
         return null;
