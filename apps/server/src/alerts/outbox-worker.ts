@@ -38,17 +38,25 @@ export class OutboxWorker {
   async runDue(): Promise<number> {
     const due = (await this.deps.store.due(this.clock.now(), 200)).filter((m) => !this.inFlight.has(m.id));
     const queue = [...due];
+    // One webhook lookup per endpoint per pass, not per message.
+    const hooks = new Map<string, Promise<StoredWebhook | null>>();
+    const hookOf = (m: OutboxMessage) => {
+      const key = `${m.projectId}\u0000${m.webhookId}`;
+      let hook = hooks.get(key);
+      if (!hook) hooks.set(key, (hook = this.deps.store.get(m.projectId, m.webhookId)));
+      return hook;
+    };
     const workers = Array.from({ length: Math.min(this.deps.concurrency ?? 4, queue.length) }, async () => {
-      for (let m = queue.shift(); m; m = queue.shift()) await this.attempt(m);
+      for (let m = queue.shift(); m; m = queue.shift()) await this.attempt(m, hookOf);
     });
     await Promise.all(workers);
     return due.length;
   }
 
-  private async attempt(message: OutboxMessage): Promise<void> {
+  private async attempt(message: OutboxMessage, hookOf: (m: OutboxMessage) => Promise<StoredWebhook | null>): Promise<void> {
     this.inFlight.add(message.id);
     try {
-      await this.deliver(message);
+      await this.deliver(message, await hookOf(message));
     } catch (error) {
       // A storage failure mid-attempt leaves the message pending; the next run retries it.
       this.logger.warn('webhook delivery attempt failed to record', { messageId: message.id, error: String(error) });
@@ -57,9 +65,8 @@ export class OutboxWorker {
     }
   }
 
-  private async deliver(message: OutboxMessage): Promise<void> {
+  private async deliver(message: OutboxMessage, webhook: StoredWebhook | null): Promise<void> {
     const { store } = this.deps;
-    const webhook = await store.get(message.projectId, message.webhookId);
     const now = this.clock.now();
     const attempt = message.attempts + 1;
     if (!webhook || !webhook.enabled) {
@@ -79,7 +86,10 @@ export class OutboxWorker {
     if (status === 410) {
       // 410 Gone: the receiver says the endpoint is retired; stop sending anything to it.
       await this.record(message, attempt, after, result, 'disabled');
-      await store.save({ ...webhook, enabled: false, disabledReason: 'receiver answered 410 Gone' }, after);
+      // Mutating the pass's cached copy makes later messages of this pass see the endpoint disabled.
+      webhook.enabled = false;
+      webhook.disabledReason = 'receiver answered 410 Gone';
+      await store.save(webhook, after);
       await store.updateMessage({ ...message, state: 'failed', attempts: attempt, nextAttemptAt: null });
       this.logger.warn('webhook disabled after 410 Gone', { webhookId: webhook.id });
       return;
