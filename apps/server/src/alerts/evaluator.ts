@@ -70,8 +70,8 @@ export class RuleEvaluator {
       const state = breached ? 'firing' : 'ok';
       results.push({ groupKey, value, calls, breached, state, transition });
       // Ungrouped rules always keep their one state row (the viewer shows its last value); grouped
-      // rules keep rows only for groups that fire or have fired, not for every user ever seen.
-      if (rule.groupBy === null || breached || prev !== undefined) {
+      // rules write rows only for groups that fire or just changed, not for every user ever seen.
+      if (rule.groupBy === null || breached || transition !== 'none') {
         nextStates.push({
           groupKey,
           state,

@@ -3,6 +3,9 @@
  * budgets) are ReplacingMergeTree rows: a change inserts a new Version and readers take `FINAL`, as
  * ClickHouse has no cheap row update. History (alert events, delivery attempts) is append-only.
  * Secrets of webhooks are stored as they are: signing needs them (unlike API keys, which are hashed).
+ * TTLs keep the tables that are read with FINAL on every scheduler pass small: the outbox forgets
+ * messages a month after creation (retries end within two days), states of groups not evaluated for
+ * a month go (a group that resolved is not rewritten, so it ages out).
  */
 import type { MigrationContext } from './context.ts';
 import type { Migration } from './migration.ts';
@@ -29,7 +32,8 @@ const ddl = (ctx: MigrationContext): string[] => [
     LastEvaluatedAt DateTime64(3, 'UTC'),
     LastNotifiedAt Nullable(DateTime64(3, 'UTC')),
     Version UInt64
-  ) ENGINE = ${ctx.engine('ReplacingMergeTree(Version)')} ORDER BY (ProjectId, RuleId, GroupKey)`,
+  ) ENGINE = ${ctx.engine('ReplacingMergeTree(Version)')} ORDER BY (ProjectId, RuleId, GroupKey)
+    TTL toDateTime(LastEvaluatedAt) + INTERVAL 30 DAY`,
   `CREATE TABLE IF NOT EXISTS ${ctx.table('alert_events')}${ctx.onCluster} (
     ProjectId LowCardinality(String),
     Id String,
@@ -70,7 +74,8 @@ const ddl = (ctx: MigrationContext): string[] => [
     NextAttemptAt Nullable(DateTime64(3, 'UTC')),
     CreatedAt DateTime64(3, 'UTC'),
     Version UInt64
-  ) ENGINE = ${ctx.engine('ReplacingMergeTree(Version)')} ORDER BY (ProjectId, Id)`,
+  ) ENGINE = ${ctx.engine('ReplacingMergeTree(Version)')} ORDER BY (ProjectId, Id)
+    TTL toDateTime(CreatedAt) + INTERVAL 30 DAY`,
   `CREATE TABLE IF NOT EXISTS ${ctx.table('webhook_deliveries')}${ctx.onCluster} (
     ProjectId LowCardinality(String),
     Id String,
