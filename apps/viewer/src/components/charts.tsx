@@ -6,7 +6,8 @@ import type { SeriesTable } from '../model/series.ts';
  * <style>, so they render under the strict CSP. Colours go through SVG attributes.
  */
 
-const W = 640;
+/** Default drawing width; wide panels pass ~1200 so text keeps a similar size once scaled. */
+const DEFAULT_W = 480;
 const H = 220;
 const PAD = { left: 64, right: 12, top: 10, bottom: 28 };
 
@@ -16,7 +17,7 @@ function timeLabel(t: number, spanMs: number): string {
   return spanMs > 2 * 86400e3 ? `${pad(d.getMonth() + 1)}-${pad(d.getDate())}` : `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-function Axes({ ticks, max, times, format }: { ticks: number[]; max: number; times: number[]; format: (v: number) => string }) {
+function Axes({ ticks, max, times, format, W }: { ticks: number[]; max: number; times: number[]; format: (v: number) => string; W: number }) {
   const plotH = H - PAD.top - PAD.bottom;
   const plotW = W - PAD.left - PAD.right;
   const span = (times.at(-1) ?? 0) - (times[0] ?? 0);
@@ -50,9 +51,7 @@ export function Legend({ keys }: { keys: readonly string[] }) {
     <ul class="legend">
       {keys.map((k) => (
         <li key={k}>
-          <svg width="10" height="10" aria-hidden="true">
-            <rect width="10" height="10" fill={colorFor(k, keys)} />
-          </svg>
+          <span class="swatch" style={{ background: colorFor(k, keys) }} aria-hidden="true" />
           {k}
         </li>
       ))}
@@ -61,7 +60,7 @@ export function Legend({ keys }: { keys: readonly string[] }) {
 }
 
 /** Bars per time bucket, stacked by series (spend by model). */
-export function StackedBars({ table, format, label }: { table: SeriesTable; format: (v: number) => string; label: string }) {
+export function StackedBars({ table, format, label, width: W = DEFAULT_W }: { table: SeriesTable; format: (v: number) => string; label: string; width?: number }) {
   const { times, keys, values } = table;
   const sums = times.map((_, i) => values.reduce((n, row) => n + (row[i] ?? 0), 0));
   const ticks = niceTicks(Math.max(0, ...sums));
@@ -72,7 +71,7 @@ export function StackedBars({ table, format, label }: { table: SeriesTable; form
   return (
     <figure class="chart">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} data-chart="stacked-bars">
-        <Axes ticks={ticks} max={max} times={times} format={format} />
+        <Axes ticks={ticks} max={max} times={times} format={format} W={W} />
         {times.map((t, i) => {
           let y = PAD.top + plotH;
           return (
@@ -98,7 +97,7 @@ export function StackedBars({ table, format, label }: { table: SeriesTable; form
 }
 
 /** One line per series over time (latency percentiles, failure rate). Gaps stay gaps. */
-export function Lines({ table, format, label }: { table: SeriesTable; format: (v: number) => string; label: string }) {
+export function Lines({ table, format, label, width: W = DEFAULT_W }: { table: SeriesTable; format: (v: number) => string; label: string; width?: number }) {
   const { times, keys, values } = table;
   const all = values.flat().filter((v): v is number => v !== null);
   const ticks = niceTicks(Math.max(0, ...all));
@@ -110,7 +109,7 @@ export function Lines({ table, format, label }: { table: SeriesTable; format: (v
   return (
     <figure class="chart">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} data-chart="lines">
-        <Axes ticks={ticks} max={max} times={times} format={format} />
+        <Axes ticks={ticks} max={max} times={times} format={format} W={W} />
         {keys.map((k, j) => {
           const row = values[j] ?? [];
           let d = '';

@@ -5,13 +5,19 @@ export function formatUsd(v: number | null | undefined): string {
   if (v === 0) return '$0';
   const abs = Math.abs(v);
   if (abs < 0.0001) return `$${v.toExponential(2)}`;
-  if (abs < 0.01) return `$${v.toFixed(5)}`;
-  if (abs < 1) return `$${v.toFixed(4)}`;
+  if (abs < 0.01) return `$${trimZeros(v.toFixed(5))}`;
+  if (abs < 1) return `$${trimZeros(v.toFixed(4))}`;
   return `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+/** "0.5000" → "0.50": keeps cents, drops zeros that carry no precision. */
+function trimZeros(fixed: string): string {
+  return fixed.replace(/(\.\d\d\d*?)0+$/, '$1');
 }
 
 export function formatMs(v: number | null | undefined): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
+  if (v === 0) return '0 ms';
   if (v < 1) return `${(v * 1000).toFixed(0)} µs`;
   if (v < 1000) return `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ms`;
   if (v < 60_000) return `${(v / 1000).toFixed(2)} s`;
@@ -45,11 +51,17 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** A value formatter chosen from a metric field's name (`costUsd`, `p95Ms`, `failureRate`, ...). */
+/** A value formatter chosen from a metric field's name (`costUsd`, `p95DurationMs`, `errorRate`, ...). */
 export function formatterFor(field: string): (v: number | null) => string {
-  const f = field.toLowerCase();
-  if (f.includes('usd') || f.includes('cost') || f.includes('spend')) return formatUsd;
-  if (f.includes('rate') || f.includes('ratio')) return formatPercent;
-  if (f.includes('ms') || f.startsWith('p') || f.includes('ttft') || f.includes('duration') || f.includes('latency')) return formatMs;
+  if (/usd$|^cost/i.test(field)) return formatUsd;
+  if (/ms$/i.test(field)) return formatMs;
+  if (/rate$|ratio$/i.test(field)) return formatPercent;
   return formatCount;
+}
+
+/** `costPerCallUsd` → "cost per call (USD)", for table headers built from row fields. */
+export function columnLabel(field: string): string {
+  const unit = /Usd$/.test(field) ? ' (USD)' : /Ms$/.test(field) ? ' (ms)' : '';
+  const words = field.replace(/Usd$|Ms$/, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return `${words}${unit}`;
 }

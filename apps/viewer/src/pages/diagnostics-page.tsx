@@ -1,6 +1,6 @@
 import { api } from '../api/client.ts';
 import { useResource } from '../use-resource.ts';
-import { formatTime, formatterFor } from '../model/format.ts';
+import { columnLabel, formatTime, formatterFor } from '../model/format.ts';
 import { Empty, ErrorBox, Loading } from '../components/ui.tsx';
 
 /**
@@ -58,7 +58,7 @@ export function DiagnosticsPage() {
             <tr>
               {['key', ...Object.keys(unpriced.data.items[0]!).filter((k) => k !== 'key')].map((c) => (
                 <th key={c} scope="col">
-                  {c === 'key' ? 'model' : c}
+                  {c === 'key' ? 'provider/model' : columnLabel(c)}
                 </th>
               ))}
             </tr>

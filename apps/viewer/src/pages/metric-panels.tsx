@@ -6,7 +6,7 @@ import type { Query } from '../api/client.ts';
 import { useResource } from '../use-resource.ts';
 import { pickField, toTable, totalsByKey } from '../model/series.ts';
 import type { SeriesLike } from '../model/series.ts';
-import { formatterFor, formatMs, formatPercent, formatUsd } from '../model/format.ts';
+import { columnLabel, formatterFor, formatMs, formatPercent, formatUsd } from '../model/format.ts';
 import { BarList, Lines, StackedBars } from '../components/charts.tsx';
 import { Empty, ErrorBox, Loading } from '../components/ui.tsx';
 import type { Resource } from '../use-resource.ts';
@@ -39,7 +39,7 @@ export function SpendOverTimePanel({ query, queryKey }: PanelProps) {
       {(data) => {
         const field = pickField(data.series, SPEND_FIELDS);
         if (!field || !hasPoints(data.series)) return <Empty>No spend in this range.</Empty>;
-        return <StackedBars table={toTable(data.series, field)} format={formatUsd} label="Spend over time, stacked by model" />;
+        return <StackedBars table={toTable(data.series, field)} format={formatUsd} label="Spend over time, stacked by model" width={1200} />;
       }}
     </Panel>
   );
@@ -91,7 +91,7 @@ function percentileSeries(series: readonly MetricSeries[], fields: readonly stri
   const all = series.flatMap((s) => s.points);
   return fields
     .filter((f) => all.some((p) => typeof p[f] === 'number'))
-    .map((f) => ({ key: f, points: all.map((p) => ({ t: p.t, v: p[f] ?? null })) }));
+    .map((f) => ({ key: columnLabel(f).replace(' (ms)', ''), points: all.map((p) => ({ t: p.t, v: p[f] ?? null })) }));
 }
 
 export function LatencyPanel({ query, queryKey }: PanelProps) {
@@ -121,7 +121,7 @@ function Totals({ totals }: { totals: Record<string, number | null> }) {
     <dl class="kv totals">
       {entries.map(([k, v]) => (
         <div key={k}>
-          <dt>{k}</dt>
+          <dt>{columnLabel(k)}</dt>
           <dd>{formatterFor(k)(v)}</dd>
         </div>
       ))}

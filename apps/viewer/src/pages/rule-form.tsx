@@ -4,11 +4,21 @@ import type { Webhook } from '@sightline/contracts';
 import { METRIC_LABELS } from './alert-format.ts';
 
 const FILTER_FIELDS = ['service', 'model', 'environment', 'promptName', 'promptVersion', 'userId'] as const;
+const FILTER_LABELS: Record<(typeof FILTER_FIELDS)[number], string> = {
+  service: 'Only service',
+  model: 'Only model',
+  environment: 'Only environment',
+  promptName: 'Only prompt',
+  promptVersion: 'Only prompt version',
+  userId: 'Only user',
+};
 
 /** Create a rule; validated with the contracts' schema first so mistakes show next to the form. */
 export function RuleForm({ webhooks, onCreate }: { webhooks: readonly Webhook[]; onCreate: (rule: AlertRuleInput) => Promise<void> }) {
   const [open, setOpen] = useState(false);
   const [metric, setMetric] = useState<string>('spend');
+  // Controlled: a <select>'s defaultValue is not a DOM property, so Preact cannot apply it.
+  const [window, setWindow] = useState<string>('24h');
   const [issues, setIssues] = useState<string[]>([]);
   if (!open) {
     return (
@@ -60,7 +70,16 @@ export function RuleForm({ webhooks, onCreate }: { webhooks: readonly Webhook[];
         </label>
         <label>
           Metric
-          <select name="metric" value={metric} onChange={(e) => setMetric(e.currentTarget.value)}>
+          <select
+            name="metric"
+            value={metric}
+            onChange={(e) => {
+              const m = e.currentTarget.value;
+              setMetric(m);
+              // The forecast is of the calendar month; other metrics default to a rolling day.
+              setWindow(m === 'spend_forecast' ? 'month' : window === 'month' ? '24h' : window);
+            }}
+          >
             {ALERT_METRICS.map((m) => (
               <option key={m} value={m}>
                 {METRIC_LABELS[m]}
@@ -70,7 +89,7 @@ export function RuleForm({ webhooks, onCreate }: { webhooks: readonly Webhook[];
         </label>
         <label>
           Window
-          <select name="window" key={metric} defaultValue={metric === 'spend_forecast' ? 'month' : '24h'}>
+          <select name="window" value={window} onChange={(e) => setWindow(e.currentTarget.value)}>
             {ALERT_WINDOWS.map((w) => (
               <option key={w} value={w}>
                 {w}
@@ -126,7 +145,7 @@ export function RuleForm({ webhooks, onCreate }: { webhooks: readonly Webhook[];
         </label>
         {FILTER_FIELDS.map((f) => (
           <label key={f}>
-            {f}
+            {FILTER_LABELS[f]}
             <input name={f} />
           </label>
         ))}

@@ -4,7 +4,7 @@ import type { TopListName } from '@sightline/contracts';
 import { api } from '../api/client.ts';
 import type { Query } from '../api/client.ts';
 import { useResource } from '../use-resource.ts';
-import { formatterFor } from '../model/format.ts';
+import { columnLabel, formatterFor } from '../model/format.ts';
 import { Link } from '../router.tsx';
 import { Empty, ErrorBox, Loading } from '../components/ui.tsx';
 
@@ -16,6 +16,16 @@ const TITLES: Record<TopListName, string> = {
   'retry-loops': 'Retry loops',
   'validation-failures': 'Validation failures',
   'unpriced-models': 'Unpriced models',
+};
+
+const KEY_LABEL: Record<TopListName, string> = {
+  'costliest-users': 'user',
+  'costliest-prompts': 'prompt',
+  'costliest-traces': 'trace',
+  'slowest-calls': 'span',
+  'retry-loops': 'trace',
+  'validation-failures': 'prompt · model',
+  'unpriced-models': 'provider/model',
 };
 
 /** Rows whose key is a trace id link to the trace. */
@@ -54,7 +64,7 @@ export function TopLists({ query, queryKey }: { query: Query; queryKey: string }
             <tr>
               {columns.map((c) => (
                 <th key={c} scope="col">
-                  {c}
+                  {c === 'key' ? KEY_LABEL[list] : columnLabel(c)}
                 </th>
               ))}
             </tr>

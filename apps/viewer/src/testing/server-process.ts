@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -53,7 +55,7 @@ export async function buildViewer(): Promise<string> {
   return outDir;
 }
 
-export async function startServer(options: { viewerDir: string; host: string; key: string }): Promise<RunningServer> {
+export async function startServer(options: { viewerDir: string; host: string; key: string; env?: Record<string, string> }): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sightline-viewer-e2e-'));
   const port = await freePort();
   const env = {
@@ -61,6 +63,7 @@ export async function startServer(options: { viewerDir: string; host: string; ke
     SIGHTLINE_BOOTSTRAP_KEY: options.key,
     SIGHTLINE_VIEWER_DIR: options.viewerDir,
     SIGHTLINE_LOG_LEVEL: 'warn',
+    ...options.env,
   };
   const bin = join(REPO_ROOT, 'apps/server/bin/sightline.mjs');
   const child: ChildProcess = spawn(process.execPath, [bin, 'start', '--port', String(port), '--host', options.host, '--data-dir', dataDir], {
@@ -113,4 +116,26 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>,
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+export interface Receiver {
+  url: string;
+  requests: { headers: IncomingHttpHeaders; body: string }[];
+  close(): Promise<void>;
+}
+
+/** A webhook receiver on loopback that records every request and answers 204. */
+export async function startReceiver(): Promise<Receiver> {
+  const requests: Receiver['requests'] = [];
+  const srv = createHttpServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      requests.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
+  const port = (srv.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((ok) => srv.close(() => ok())) };
 }

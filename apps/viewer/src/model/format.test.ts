@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { columnLabel, formatMs, formatUsd, formatterFor } from './format.ts';
+
+describe('formats', () => {
+  it('picks the unit from the field name, suffix first', () => {
+    expect(formatterFor('p95DurationMs')(1500)).toBe('1.50 s');
+    expect(formatterFor('costPerCallUsd')(0.5)).toBe('$0.50');
+    expect(formatUsd(0.00012)).toBe('$0.00012');
+    expect(formatUsd(0.0012)).toBe('$0.0012');
+    expect(formatterFor('errorRate')(0.25)).toBe('25.0%');
+    expect(formatterFor('calls')(12_345)).toBe('12.3k');
+  });
+
+  it('formats money and durations at every scale', () => {
+    expect(formatUsd(0)).toBe('$0');
+    expect(formatUsd(0.000012)).toBe('$1.20e-5');
+    expect(formatUsd(1234.5)).toBe('$1,234.50');
+    expect(formatMs(0)).toBe('0 ms');
+    expect(formatMs(0.25)).toBe('250 µs');
+    expect(formatMs(125_000)).toBe('2 min 5 s');
+  });
+
+  it('labels columns from camelCase fields', () => {
+    expect(columnLabel('costPerCallUsd')).toBe('cost per call (USD)');
+    expect(columnLabel('p95TtftMs')).toBe('p95 ttft (ms)');
+    expect(columnLabel('repeatedCalls')).toBe('repeated calls');
+  });
+});
