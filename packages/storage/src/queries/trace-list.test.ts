@@ -6,6 +6,8 @@ import { QueryError } from './query-error.ts';
 import { seedQueryDataset, type QueryDataset } from './query-dataset.ts';
 import { openQueryTestStore, recentHourMs } from './query-test-store.ts';
 import { listTraces } from './trace-list.ts';
+import { hexId, makeSpanRow } from './span-row-fixture.ts';
+import { insertSpans } from '../spans/insert-spans.ts';
 
 let store: Awaited<ReturnType<typeof openQueryTestStore>>;
 let driver: Driver;
@@ -98,6 +100,33 @@ describe('listTraces', () => {
     await expect(list({ sort: 'costUsd', cursor: first.nextCursor! })).rejects.toMatchObject({ code: 'bad_cursor' });
     await expect(list({ from: 'yesterday' })).rejects.toMatchObject({ code: 'bad_time_range' });
     await expect(list({ attr: 'novalue' })).rejects.toMatchObject({ code: 'bad_filter' });
+  });
+
+  it('pages across narrowing scans and leaves out traces that began before the window', async () => {
+    const spread = [];
+    const base = ds.hourMs + 3_600_000;
+    // Ten one-span traces two hours apart, newest first, then a trace that began before the window.
+    for (let i = 0; i < 10; i++) {
+      spread.push(makeSpanRow({ ProjectId: 'proj-c', TraceId: hexId(0x100 + i, 32), SpanId: hexId(0x100 + i, 16), startMs: base - i * 7_200_000 }));
+    }
+    const from = base - 19 * 3_600_000;
+    spread.push(
+      makeSpanRow({ ProjectId: 'proj-c', TraceId: hexId(0x200, 32), SpanId: hexId(0x200, 16), startMs: from - 600_000, durationMs: 1_000_000 }),
+      makeSpanRow({ ProjectId: 'proj-c', TraceId: hexId(0x200, 32), SpanId: hexId(0x201, 16), ParentSpanId: hexId(0x200, 16), startMs: from + 300_000 }),
+    );
+    await insertSpans(driver, spread);
+    const expected = Array.from({ length: 10 }, (_, i) => hexId(0x100 + i, 32));
+    for (const order of ['desc', 'asc'] as const) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 10; page++) {
+        const r = await list({ from: iso(from), to: iso(base + 1), order, limit: 3, ...(cursor === undefined ? {} : { cursor }) }, 'proj-c');
+        seen.push(...ids(r));
+        if (r.nextCursor === null) break;
+        cursor = r.nextCursor;
+      }
+      expect(seen, order).toEqual(order === 'desc' ? expected : [...expected].reverse());
+    }
   });
 
   it('sees only its own project', async () => {
