@@ -159,4 +159,25 @@ describe('rule evaluation over seeded rollups', () => {
     expect(r.groups[0]!.value).toBeCloseTo(expected, 6);
     expect(r.groups[0]!.breached).toBe(expected > 1000);
   });
+
+  it('reads rolling windows from the right rollup: 1 h and 24 h minutely, 7 d hourly; p95 TTFT', async () => {
+    const svc = { ServiceName: 'window-svc' };
+    const now = at(-1); // just before T0's hour: the spans below sit 1 h, 1 d and 2 d earlier
+    await seed(store.driver, [
+      llmSpan(new Date(now.getTime() - 30 * 60_000), 1, { ...svc, TtftMs: 900 }),
+      llmSpan(new Date(now.getTime() - 20 * 3_600_000), 10, { ...svc, TtftMs: 900 }),
+      llmSpan(new Date(now.getTime() - 40 * 3_600_000), 100, { ...svc, TtftMs: 900 }),
+    ]);
+    const spend = async (window: string) => {
+      const rule = await newRule({ name: `window ${window}`, metric: 'spend', window, threshold: 1000, filters: { service: 'window-svc' } });
+      return (await ctx.evaluator.evaluate(P, rule, now)).groups[0]!.value;
+    };
+    expect(await spend('1h')).toBeCloseTo(1, 9);
+    expect(await spend('24h')).toBeCloseTo(11, 9);
+    expect(await spend('7d')).toBeCloseTo(111, 9);
+    const ttft = await newRule({ name: 'ttft', metric: 'p95_ttft', window: '7d', threshold: 500, filters: { service: 'window-svc' } });
+    const r = await ctx.evaluator.evaluate(P, ttft, now);
+    expect(r.groups[0]!.value).toBeCloseTo(900, 6);
+    expect(r.groups[0]!.breached).toBe(true);
+  });
 });
