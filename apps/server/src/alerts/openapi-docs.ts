@@ -34,7 +34,7 @@ export const ALERT_OPENAPI_ROUTES: OpenApiRoute[] = [
     path: '/api/alerts/rules',
     summary: 'Create an alert rule',
     description:
-      'Metrics: spend (USD), error_rate (0–1, optionally one failureClass, with minCalls), p95_latency and p95_ttft (ms), spend_forecast (month-end USD against a budget). Windows: rolling 1h/24h/7d or calendar day/month (UTC). groupBy fires per group, e.g. any user over $5 today.',
+      'Metrics: spend (USD), error_rate over LLM calls (0–1, optionally one failureClass, with minCalls), p95_latency and p95_ttft (ms), spend_forecast (month-end USD against a budget). Windows: rolling 1h/24h/7d or calendar day/month (UTC). groupBy fires per group, e.g. any user over $5 today.',
     tags: alerts,
     body: AlertRuleInput,
     response: AlertRule,
