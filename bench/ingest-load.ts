@@ -1,0 +1,88 @@
+// Load generator for bench/ingest.ts, run in its own process so the server under test keeps its
+// cores to itself as far as a 2-core box allows. Sends OTLP protobuf batches of ~4.6 KB LLM spans,
+// every span with a unique id, and prints one JSON line of figures on stdout.
+import { performance } from 'node:perf_hooks';
+import { encodeProtobuf, exportRequest, llmSpan } from '../apps/server/src/ingest/otlp-fixtures.ts';
+
+export interface LoadOptions {
+  url: string;
+  key: string;
+  spans: number;
+  spansPerRequest: number;
+  concurrency: number;
+  /** Marks ids so separate runs against one store never collide. */
+  runTag: number;
+}
+
+export interface LoadResult {
+  sent: number;
+  acknowledged: number;
+  retried: number;
+  failed: number;
+  startedAtMs: number;
+  lastAckAtMs: number;
+  latenciesMs: number[];
+  bodyBytes: number;
+}
+
+/** A template body plus the byte offsets of every span id in it, so each request is a copy with new ids. */
+export function bodyTemplate(spansPerRequest: number): { body: Buffer; spanIdOffsets: number[] } {
+  const spans = Array.from({ length: spansPerRequest }, (_, i) => llmSpan(i));
+  const body = Buffer.from(encodeProtobuf(exportRequest(spans)));
+  const spanIdOffsets = spans.map((s) => body.indexOf(Buffer.from(s.spanId, 'hex')));
+  if (spanIdOffsets.some((o) => o < 0)) throw new Error('span id not found in template');
+  return { body, spanIdOffsets };
+}
+
+export function stampedBody(t: { body: Buffer; spanIdOffsets: number[] }, runTag: number, request: number): Buffer {
+  const b = Buffer.from(t.body);
+  // First 4 bytes: run tag + request number; the other 4 stay random per span within the template.
+  for (const off of t.spanIdOffsets) {
+    b.writeUInt8(runTag & 0xff, off);
+    b.writeUIntBE(request & 0xffffff, off + 1, 3);
+  }
+  return b;
+}
+
+export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  const template = bodyTemplate(o.spansPerRequest);
+  const requests = Math.ceil(o.spans / o.spansPerRequest);
+  const result: LoadResult = { sent: 0, acknowledged: 0, retried: 0, failed: 0, startedAtMs: Date.now(), lastAckAtMs: 0, latenciesMs: [], bodyBytes: template.body.length };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let r = next++; r < requests; r = next++) {
+      const body = stampedBody(template, o.runTag, r);
+      for (;;) {
+        const t0 = performance.now();
+        const res = await fetch(`${o.url}/v1/traces`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${o.key}` },
+        });
+        await res.arrayBuffer();
+        result.latenciesMs.push(performance.now() - t0);
+        if (res.status === 200) {
+          result.sent += o.spansPerRequest;
+          result.acknowledged += o.spansPerRequest;
+          result.lastAckAtMs = Date.now();
+          break;
+        }
+        if (res.status === 429 || res.status === 503) {
+          result.retried += 1;
+          await new Promise((w) => setTimeout(w, Number(res.headers.get('retry-after') ?? '1') * 1000));
+          continue;
+        }
+        result.failed += o.spansPerRequest;
+        break;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: o.concurrency }, worker));
+  return result;
+}
+
+if (process.argv[2] === '--child') {
+  const opts = JSON.parse(process.argv[3] ?? '{}') as LoadOptions;
+  const r = await runLoad(opts);
+  process.stdout.write(`${JSON.stringify(r)}\n`);
+}

@@ -1,0 +1,168 @@
+// Ingest benchmark: OTLP protobuf → rows in ClickHouse (embedded chDB) end to end, with the load sent
+// from a second process on loopback, beside the floor of decoding + normalising + inserting alone.
+// Run: pnpm tsx --conditions=@sightline/source bench/ingest.ts [--spans=N] [--batch=N] [--concurrency=N] [--json]
+import { spawn } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createPriceBook } from '../packages/pricing/src/index.ts';
+import { insertSpans } from '../packages/storage/src/index.ts';
+import { decodeOtlpProtobuf } from '../apps/server/src/ingest/protobuf-decode.ts';
+import { startTestServer } from '../apps/server/src/ingest/test-support.ts';
+import { normaliseResourceSpans } from '../apps/server/src/normalise/index.ts';
+import { bodyTemplate, stampedBody, type LoadOptions, type LoadResult } from './ingest-load.ts';
+
+export interface IngestBenchOptions {
+  /** Spans sent end to end. Default 150k. */
+  spans?: number;
+  /** Spans per OTLP request. Default 256. */
+  spansPerRequest?: number;
+  /** Concurrent requests from the load process. Default 6. */
+  concurrency?: number;
+  /** Spans through decode + insert alone for the floor. Default 50k. */
+  floorSpans?: number;
+  log?: (line: string) => void;
+}
+
+export interface IngestBenchFigures {
+  cores: number;
+  loadAverage: number;
+  spans: number;
+  spanBytes: number;
+  acknowledged: number;
+  stored: number;
+  lost: number;
+  duplicates: number;
+  /** Acknowledged spans per second (200 = durable). */
+  ackedSpansPerSec: number;
+  /** Spans per second until the last one was queryable in ClickHouse. */
+  endToEndSpansPerSec: number;
+  requestP50Ms: number;
+  requestP95Ms: number;
+  requestP99Ms: number;
+  retried: number;
+  /** decode + normalise + insertSpans in 10k batches, in one process, no HTTP. */
+  floorSpansPerSec: number;
+  /** endToEnd / floor. */
+  ratioToFloor: number;
+}
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<IngestBenchFigures> {
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const spans = opts.spans ?? 150_000;
+  const spansPerRequest = opts.spansPerRequest ?? 256;
+  const server = await startTestServer({ logLevel: 'error', flushRows: '10000', flushDelayMs: '30', maxQueuedRows: '100000' });
+  try {
+    const before = await server.countSpans();
+    log(`ingest bench: ${spans} spans, ${spansPerRequest}/request, concurrency ${opts.concurrency ?? 6}, server ${server.url}`);
+    const load = await runLoadProcess({ url: server.url, key: server.key, spans, spansPerRequest, concurrency: opts.concurrency ?? 6, runTag: 1 });
+    let stored = (await server.countSpans()) - before;
+    const waitUntil = Date.now() + 120_000;
+    while (stored < load.acknowledged && Date.now() < waitUntil) {
+      await new Promise((r) => setTimeout(r, 50));
+      stored = (await server.countSpans()) - before;
+    }
+    const storedAt = Date.now();
+    const duplicates = await server.duplicateCount();
+    const lat = [...load.latenciesMs].sort((a, b) => a - b);
+    const q = (p: number) => round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? 0);
+
+    log('measuring the floor: decode + normalise + insertSpans, no HTTP…');
+    const floor = await measureFloor(server.driver, opts.floorSpans ?? 50_000, spansPerRequest);
+    const endToEnd = load.acknowledged / ((storedAt - load.startedAtMs) / 1000);
+    const figures: IngestBenchFigures = {
+      cores: availableParallelism(),
+      loadAverage: round(loadavg()[0] ?? 0),
+      spans,
+      spanBytes: Math.round(load.bodyBytes / spansPerRequest),
+      acknowledged: load.acknowledged,
+      stored,
+      lost: load.acknowledged - stored + duplicates,
+      duplicates,
+      ackedSpansPerSec: Math.round(load.acknowledged / ((load.lastAckAtMs - load.startedAtMs) / 1000)),
+      endToEndSpansPerSec: Math.round(endToEnd),
+      requestP50Ms: q(0.5),
+      requestP95Ms: q(0.95),
+      requestP99Ms: q(0.99),
+      retried: load.retried,
+      floorSpansPerSec: Math.round(floor),
+      ratioToFloor: round(endToEnd / floor),
+    };
+    return figures;
+  } finally {
+    await server.close();
+  }
+}
+
+function runLoadProcess(o: LoadOptions): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@sightline/source', join(HERE, 'ingest-load.ts'), '--child', JSON.stringify(o)], {
+      cwd: join(HERE, '..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`load process exited with ${code}`));
+      resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as LoadResult);
+    });
+  });
+}
+
+async function measureFloor(driver: Parameters<typeof insertSpans>[0], spans: number, spansPerRequest: number): Promise<number> {
+  const template = bodyTemplate(spansPerRequest);
+  const priceBook = createPriceBook();
+  const requests = Math.ceil(spans / spansPerRequest);
+  const bodies = Array.from({ length: requests }, (_, r) => stampedBody(template, 2, r));
+  const t0 = performance.now();
+  let batch = [];
+  for (const body of bodies) {
+    for (const rs of decodeOtlpProtobuf(body).resourceSpans) batch.push(...normaliseResourceSpans(rs, { projectId: 'floor', priceBook }).rows);
+    if (batch.length >= 10_000) {
+      await insertSpans(driver, batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await insertSpans(driver, batch);
+  return (requests * spansPerRequest) / ((performance.now() - t0) / 1000);
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function arg(name: string): number | undefined {
+  const v = process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  return v === undefined ? undefined : Number(v);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const spans = arg('spans');
+  const batch = arg('batch');
+  const concurrency = arg('concurrency');
+  const f = await runIngestBench({
+    ...(spans ? { spans } : {}),
+    ...(batch ? { spansPerRequest: batch } : {}),
+    ...(concurrency ? { concurrency } : {}),
+  });
+  if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(f)}\n`);
+  else {
+    const pass = (ok: boolean) => (ok ? 'ok' : 'BELOW TARGET');
+    process.stdout.write(
+      [
+        `ingest end to end (OTLP protobuf → rows in chDB), ${f.cores} cores, load average ${f.loadAverage}`,
+        `  spans                 ${f.spans} of ~${f.spanBytes} B (protobuf)`,
+        `  acknowledged / stored ${f.acknowledged} / ${f.stored}   lost ${f.lost}   duplicates ${f.duplicates}   retried requests ${f.retried}`,
+        `  acknowledged rate     ${f.ackedSpansPerSec} spans/s`,
+        `  end to end rate       ${f.endToEndSpansPerSec} spans/s   (target ≥ 25000: ${pass(f.endToEndSpansPerSec >= 25_000)})`,
+        `  request latency       p50 ${f.requestP50Ms} ms   p95 ${f.requestP95Ms} ms   p99 ${f.requestP99Ms} ms   (target p95 ≤ 250: ${pass(f.requestP95Ms <= 250)})`,
+        `  floor (decode+insert) ${f.floorSpansPerSec} spans/s in one process, no HTTP`,
+        `  end to end / floor    ${f.ratioToFloor}`,
+      ].join('\n') + '\n',
+    );
+  }
+}
