@@ -68,8 +68,12 @@ export function createPriceBook(opts: { overrides?: readonly PriceOverride[]; az
     bundledByKey.set(k, [...(bundledByKey.get(k) ?? []), e]);
   }
 
-  function resolve(provider: string, rawModel: string, at: Date): ResolvedPrice | null {
-    const t = at.getTime();
+  // Name matching is the costly part of pricing and depends only on (provider, model): memoised.
+  const identities = new Map<string, { keys: string[]; resolved: ReturnType<typeof resolveModel> }>();
+  function identify(provider: string, rawModel: string) {
+    const memoKey = `${provider}\u0000${rawModel}`;
+    const hit = identities.get(memoKey);
+    if (hit) return hit;
     const model = AZURE_PROVIDERS.has(provider.trim().toLowerCase())
       ? (azure.get(rawModel.trim().toLowerCase()) ?? rawModel)
       : rawModel;
@@ -78,6 +82,15 @@ export function createPriceBook(opts: { overrides?: readonly PriceOverride[]; az
     const resolved = resolveModel(provider, model);
     const keys = [`${prov}/${literal}`, `*/${literal}`];
     if (resolved) keys.push(resolved.key, `*/${resolved.canonical}`);
+    if (identities.size >= 10_000) identities.clear();
+    const identity = { keys, resolved };
+    identities.set(memoKey, identity);
+    return identity;
+  }
+
+  function resolve(provider: string, rawModel: string, at: Date): ResolvedPrice | null {
+    const t = at.getTime();
+    const { keys, resolved } = identify(provider, rawModel);
     const candidates = [...new Set(keys.flatMap((k) => byKey.get(k) ?? []))];
     // A project's override wins whenever one is in force: it is what that project is billed.
     const o = latestBefore(candidates, t, (x) => Date.parse(x.effectiveFrom));

@@ -88,6 +88,17 @@ describe('re-costing', () => {
     expect(s.hourly['house-model/unpriced']).toBeUndefined();
   });
 
+  it('writes the same costs when values travel as parameters (the cluster path)', async () => {
+    const overrides = new OverrideStore(driver);
+    const saved = await overrides.put(P, { kind: 'per_token', provider: 'openai', model: 'gpt-4o', effectiveFrom: '2020-01-01', rates: { input: 1, output: 1 } });
+    const result = await recostSpans(driver, await new PriceBooks(overrides).get(P), P, { from: new Date('2020-01-01'), match: overrideMatcher([saved.override], {}), writeVia: 'parameters' });
+    expect(result).toMatchObject({ examined: 1, changed: 1 });
+    // 1000 × 1000 + 100 × 1000
+    expect((await rawCosts()).get(other.TraceId)).toEqual({ nanos: 1_100_000, source: 'priced' });
+    const s = await sums();
+    expect(s.hourly).toEqual(s.raw);
+  });
+
   it('is a no-op when nothing changes', async () => {
     const books = new PriceBooks(new OverrideStore(driver));
     const result = await recostSpans(driver, await books.get(P), P, { from: new Date(now - 100 * HOUR) });
