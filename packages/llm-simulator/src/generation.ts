@@ -58,7 +58,9 @@ export function automaticCachedTokens(rng: Rng, promptTokens: number): number {
 
 function wantsToolCall(rng: Rng, input: GenerationInput): boolean {
   if (input.tools.length === 0 || input.toolChoice === 'none') return false;
-  if (input.scenario === 'tool_call') return true;
+  // Forced only before the first tool result of the turn, so an agent loop driven by a marker in the
+  // user message still converges once the tool has answered.
+  if (input.scenario === 'tool_call' && input.toolRoundsThisTurn === 0) return true;
   if (input.toolChoice === 'required' || typeof input.toolChoice === 'object') return input.toolRoundsThisTurn === 0;
   // An agent turn takes one to three tool rounds, fixed by the user's message, then answers in text.
   const rounds = 1 + (hash32(input.lastUserText) % 3);
