@@ -15,6 +15,12 @@ export default defineConfig({
     assetsInlineLimit: 0,
     manifest: true,
     sourcemap: false,
+    rollupOptions: {
+      output: {
+        // Libraries (preact, signals, zod) change rarely: their own long-cached chunk.
+        manualChunks: (id: string) => (id.includes('/node_modules/') ? 'vendor' : undefined),
+      },
+    },
   },
   server: { proxy: { '/api': process.env['SIGHTLINE_API'] ?? 'http://127.0.0.1:4318' } },
 });

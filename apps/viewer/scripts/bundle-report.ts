@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Plugin } from 'vite';
 
 /** Budgets of issue 9: what the first page downloads, and every chunk together (gzipped JS). */
@@ -88,7 +88,7 @@ export function bundleReport(): Plugin {
     name: 'sightline-bundle-report',
     apply: 'build',
     configResolved(config) {
-      outDir = join(config.root, config.build.outDir);
+      outDir = resolve(config.root, config.build.outDir);
     },
     writeBundle(_options, bundle) {
       const report = measureBundle(bundle as unknown as Record<string, OutChunk | OutAsset>);

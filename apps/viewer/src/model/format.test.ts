@@ -13,7 +13,8 @@ describe('formats', () => {
 
   it('formats money and durations at every scale', () => {
     expect(formatUsd(0)).toBe('$0');
-    expect(formatUsd(0.000012)).toBe('$1.20e-5');
+    expect(formatUsd(0.000012)).toBe('$0.000012');
+    expect(formatUsd(0.0000367)).toBe('$0.0000367');
     expect(formatUsd(1234.5)).toBe('$1,234.50');
     expect(formatMs(0)).toBe('0 ms');
     expect(formatMs(0.25)).toBe('250 µs');

@@ -4,7 +4,8 @@ export function formatUsd(v: number | null | undefined): string {
   if (v === null || v === undefined) return '—';
   if (v === 0) return '$0';
   const abs = Math.abs(v);
-  if (abs < 0.0001) return `$${v.toExponential(2)}`;
+  // Three significant digits for sub-cent amounts: a single call often costs a few millionths.
+  if (abs < 0.0001) return `$${trimZeros(v.toPrecision(3))}`;
   if (abs < 0.01) return `$${trimZeros(v.toFixed(5))}`;
   if (abs < 1) return `$${trimZeros(v.toFixed(4))}`;
   return `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;

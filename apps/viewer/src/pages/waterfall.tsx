@@ -4,6 +4,22 @@ import { formatMs, formatUsd } from '../model/format.ts';
 
 const CLASS_LABEL: Record<string, string> = { llm: 'LLM', embedding: 'EMB', tool: 'TOOL', retrieval: 'RAG', agent: 'AGENT', workflow: 'FLOW', other: '' };
 
+/**
+ * Where a bar's label goes so it is never cut at the track's edge: after the bar when there is room,
+ * before it when the bar ends late, inside it when the bar spans most of the trace.
+ */
+function labelPlace(left: number, width: number): 'after' | 'before' | 'inside' {
+  if (left + width <= 70) return 'after';
+  return left > 25 ? 'before' : 'inside';
+}
+
+function labelStyle(left: number, width: number): Record<string, string> {
+  const place = labelPlace(left, width);
+  if (place === 'after') return { left: `${left + width}%` };
+  if (place === 'before') return { right: `${100 - left}%` };
+  return { right: `${Math.max(0, 100 - left - width)}%` };
+}
+
 /** The span tree and its timeline side by side: one row per span, bars placed on the trace's time axis. */
 export function Waterfall({ model, selectedId, onSelect }: { model: TraceModel; selectedId: string; onSelect: (spanId: string) => void }) {
   const ticks = [0, 0.25, 0.5, 0.75, 1];
@@ -51,7 +67,7 @@ export function Waterfall({ model, selectedId, onSelect }: { model: TraceModel; 
             </span>
             <span class="wf-track">
               <span class={`wf-bar cls-bg-${span.spanClass}`} style={{ left: `${left}%`, width: `${width}%` }} />
-              <span class="wf-label" style={{ left: `${Math.min(left + width, 85)}%` }}>
+              <span class={`wf-label${labelPlace(left, width) === 'inside' ? ' inside' : ''}`} style={labelStyle(left, width)}>
                 {formatMs(span.durationMs)}
                 {span.costUsd ? ` · ${formatUsd(span.costUsd)}` : ''}
               </span>
