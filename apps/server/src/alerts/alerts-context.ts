@@ -20,6 +20,7 @@ export interface AlertsDeps {
 }
 
 export interface AlertsContext {
+  driver: AlertsDriver;
   clock: Clock;
   logger: AlertsLogger;
   allowPrivateTargets: boolean;
@@ -39,6 +40,7 @@ export function createAlertsContext(deps: AlertsDeps): AlertsContext {
   const webhooks = new WebhookStore(deps.driver);
   const allowPrivateTargets = deps.allowPrivateTargets ?? false;
   const ctx: AlertsContext = {
+    driver: deps.driver,
     clock,
     logger,
     allowPrivateTargets,

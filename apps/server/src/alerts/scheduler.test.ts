@@ -68,3 +68,27 @@ describe('alert scheduler', () => {
     expect(rx.requests.slice(before).map((r) => JSON.parse(r.body).data.rule.id)).toEqual([rule.id]);
   });
 });
+
+describe('scheduler lease', () => {
+  it('lets one of two servers sharing a store run the scheduler, and hands over on stop', async () => {
+    const { SchedulerLease } = await import('./scheduler-lease.ts');
+    const a = new SchedulerLease(store.driver, 60_000);
+    const b = new SchedulerLease(store.driver, 60_000);
+    expect(await a.acquire()).toBe(true);
+    expect(await b.acquire()).toBe(false);
+    expect(await a.acquire()).toBe(true); // renewal
+    await a.release();
+    expect(await b.acquire()).toBe(true);
+    expect(await a.acquire()).toBe(false);
+
+    // A second scheduler on the same store stands by: its passes evaluate nothing.
+    const rule = await ruleWithHook('standby', 10);
+    const standby = startAlertScheduler(ctx, { autoStart: false, lease: a });
+    await standby.tick();
+    expect(await ctx.rules.states(P, rule.id)).toEqual([]);
+    await b.release();
+    await standby.tick();
+    expect(await ctx.rules.states(P, rule.id)).toHaveLength(1);
+    await standby.stop();
+  });
+});

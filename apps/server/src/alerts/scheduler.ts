@@ -1,10 +1,12 @@
 import type { AlertsContext } from './alerts-context.ts';
+import { SchedulerLease } from './scheduler-lease.ts';
 
 /**
  * Evaluates each enabled rule at its own interval and drives the outbox. Time comes from the
  * context's clock; the real timer only decides how often to look, so tests call `tick()` with a
  * fake clock and never sleep. State lives in ClickHouse: after a restart the first tick evaluates
  * every rule (persisted states prevent repeat notifications) and resumes pending deliveries.
+ * Servers sharing one ClickHouse elect one runner through a lease (scheduler-lease.ts).
  */
 
 export interface AlertScheduler {
@@ -14,6 +16,8 @@ export interface AlertScheduler {
 }
 
 export interface SchedulerOptions {
+  /** Leadership among servers sharing the store; a new lease on the context's driver by default. */
+  lease?: Pick<SchedulerLease, 'acquire' | 'release'>;
   /** How often the real timer looks for due work. */
   pollMs?: number;
   /** Set false in tests that drive `tick()` themselves. */
@@ -22,6 +26,8 @@ export interface SchedulerOptions {
 
 export function startAlertScheduler(ctx: AlertsContext, options: SchedulerOptions = {}): AlertScheduler {
   const lastRun = new Map<string, number>();
+  const lease = options.lease ?? new SchedulerLease(ctx.driver);
+  let leading = false;
   let stopped = false;
   let current: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
@@ -44,6 +50,15 @@ export function startAlertScheduler(ctx: AlertsContext, options: SchedulerOption
   };
 
   const pass = async () => {
+    try {
+      const was = leading;
+      leading = await lease.acquire();
+      if (leading !== was) ctx.logger.info?.(leading ? 'alert scheduler leads' : 'alert scheduler stands by: another server leads');
+    } catch (error) {
+      leading = false;
+      ctx.logger.warn('alert scheduler lease unavailable', { error: String(error) });
+    }
+    if (!leading) return;
     try {
       await evaluateDue();
     } catch (error) {
@@ -72,7 +87,7 @@ export function startAlertScheduler(ctx: AlertsContext, options: SchedulerOption
   };
   schedule();
   ctx.kick = () => {
-    if (stopped || options.autoStart === false) return;
+    if (stopped || !leading || options.autoStart === false) return;
     current = current.then(async () => {
       try {
         await ctx.outbox.runDue();
@@ -89,6 +104,7 @@ export function startAlertScheduler(ctx: AlertsContext, options: SchedulerOption
       if (timer) clearTimeout(timer);
       ctx.kick = () => undefined;
       await current;
+      if (leading) await lease.release().catch((error: unknown) => ctx.logger.warn('alert scheduler lease release failed', { error: String(error) }));
     },
   };
 }

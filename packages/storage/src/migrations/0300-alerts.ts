@@ -111,3 +111,21 @@ export const alertsMigration: Migration = {
   description: 'alert rules, states and events; webhooks, their outbox and delivery log; budgets',
   up: ddl,
 };
+
+/**
+ * One row naming the server that runs the alert scheduler and the outbox, so servers sharing a
+ * ClickHouse do not each evaluate and notify. Holders renew it on every pass; another takes over
+ * once it lapses.
+ */
+export const alertsLeaseMigration: Migration = {
+  id: '0301-alerts-lease',
+  description: 'alert_scheduler_lease: which server runs the alert scheduler',
+  up: (ctx) => [
+    `CREATE TABLE IF NOT EXISTS ${ctx.table('alert_scheduler_lease')}${ctx.onCluster} (
+    Id String,
+    Holder String,
+    ExpiresAt DateTime64(3, 'UTC'),
+    Version UInt64
+  ) ENGINE = ${ctx.engine('ReplacingMergeTree(Version)')} ORDER BY Id`,
+  ],
+};

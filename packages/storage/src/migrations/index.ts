@@ -4,7 +4,7 @@ import { traceIndexMigration } from './0002-trace-index.ts';
 import { rollupsMigration } from './0003-rollups.ts';
 import { projectsKeysMigration } from './0100-projects-keys.ts';
 import { priceOverridesMigration } from './0200-price-overrides.ts';
-import { alertsMigration } from './0300-alerts.ts';
+import { alertsLeaseMigration, alertsMigration } from './0300-alerts.ts';
 
 /**
  * Every migration, in id order. Other parts append one line each for their metadata tables
@@ -17,4 +17,5 @@ export const MIGRATIONS: Migration[] = [
   projectsKeysMigration,
   priceOverridesMigration,
   alertsMigration,
+  alertsLeaseMigration,
 ];
