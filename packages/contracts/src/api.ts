@@ -156,6 +156,8 @@ export type SpanDetail = z.infer<typeof SpanDetail>;
 export const TraceDetailResponse = z.object({
   traceId: z.string(),
   spans: z.array(SpanDetail),
+  /** True when the trace has more spans than one response carries (10,000); the earliest are sent. */
+  truncated: z.boolean().optional(),
 });
 export type TraceDetailResponse = z.infer<typeof TraceDetailResponse>;
 

@@ -25,6 +25,7 @@ describe('getTraceDetail', () => {
   it('returns every span of the trace in start order with typed fields', async () => {
     const detail = TraceDetailResponse.parse(await getTraceDetail(store.driver, 'proj-a', ds.traces.a));
     expect(detail.spans.map((s) => s.name)).toEqual(['handle-request', 'chat gpt-4o', 'lookup-order', 'chat gpt-4o']);
+    expect(detail.truncated).toBe(false);
     const call = detail.spans[1]!;
     expect(call).toMatchObject({
       spanClass: 'llm', provider: 'openai', requestModel: 'gpt-4o', inputTokens: 1000, outputTokens: 200,

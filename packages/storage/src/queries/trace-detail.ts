@@ -2,6 +2,9 @@ import type { SpanDetail, TraceDetailResponse } from '@sightline/contracts';
 import { SPAN_CLASSES, type SpanClass } from '@sightline/contracts';
 import { SqlParams, nanosToIso, nanosToUsd, toNullableNumber, toNumber, type QueryDriver } from './sql-params.ts';
 
+/** Spans one trace response carries; a runaway agent loop must not become a 1 GB response. */
+export const MAX_TRACE_SPANS = 10_000;
+
 interface SpanDetailRow {
   SpanId: string;
   ParentSpanId: string;
@@ -75,11 +78,12 @@ export async function getTraceDetail(
         AND Timestamp >= (SELECT min(Start) ${bounds}) AND Timestamp <= (SELECT max(End) ${bounds})
       ORDER BY Timestamp, SpanId
       LIMIT 1 BY SpanId
-      LIMIT 10000`,
+      LIMIT ${MAX_TRACE_SPANS + 1}`,
     params.values,
   );
   if (rows.length === 0) return null;
-  return { traceId, spans: rows.map(toSpanDetail) };
+  const truncated = rows.length > MAX_TRACE_SPANS;
+  return { traceId, spans: rows.slice(0, MAX_TRACE_SPANS).map(toSpanDetail), truncated };
 }
 
 const STATUS: Record<string, SpanDetail['status']> = { Ok: 'ok', Error: 'error', Unset: 'unset' };
