@@ -30,8 +30,13 @@ const SECRET_PATTERN = new RegExp(
   'g',
 );
 
+// Literal prefixes only: V8 scans these several times faster than the full pattern, and almost
+// no text contains one, so the full pattern runs only where a secret could be.
+const SECRET_HINT = /sk-|AKIA|ASIA|aws_secret|eyJ|AIza|gh[pousr]_|github_pat_|xox[abposr]-|hf_|gsk_|PRIVATE KEY/;
+
 /** Replaces well-known secret shapes (provider API keys, AWS keys, JWTs, private keys) with the marker. */
 export function redactSecrets(text: string): string {
+  if (!SECRET_HINT.test(text)) return text;
   SECRET_PATTERN.lastIndex = 0;
   return SECRET_PATTERN.test(text) ? text.replace(SECRET_PATTERN, REDACTED_MARKER) : text;
 }

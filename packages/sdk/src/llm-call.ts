@@ -43,6 +43,7 @@ export class LlmCall {
   private chunkCount = 0;
   private diagnostics: string[] | undefined;
   private truncated: string[] | undefined;
+  private lazy: Array<[string, () => unknown]> | undefined;
   finished = false;
 
   constructor(start: LlmCallStart) {
@@ -76,9 +77,16 @@ export class LlmCall {
     this.span = sdkTracer().startSpan(name, { kind: SpanKind.CLIENT, attributes: attrs }, ctx);
   }
 
-  /** Serialises and records a content attribute, honouring capture, redaction, mask and size cap. */
+  /**
+   * Queues a content attribute; it is serialised, redacted, masked and capped when the span ends,
+   * off the app's call path. `build` must capture a snapshot of anything the app could mutate.
+   */
   content(key: string, build: () => unknown): void {
     if (!settings.content.capture) return;
+    (this.lazy ??= []).push([key, build]);
+  }
+
+  private writeContent(key: string, build: () => unknown): void {
     try {
       const raw = build();
       if (raw === undefined) return;
@@ -89,6 +97,14 @@ export class LlmCall {
     } catch (err) {
       reportInternal(`capturing ${key}`, err);
     }
+  }
+
+  /** Writes everything deferred to the end of the span. */
+  private seal(): void {
+    if (this.lazy) for (const [key, build] of this.lazy) this.writeContent(key, build);
+    this.lazy = undefined;
+    if (this.diagnostics) this.span.setAttribute(K.ATTR_SIGHTLINE_DIAGNOSTICS, JSON.stringify(this.diagnostics));
+    if (this.truncated) this.span.setAttribute(K.ATTR_SIGHTLINE_TRUNCATED, this.truncated.join(','));
   }
 
   set(key: string, value: string | number | boolean | string[] | undefined | null): void {
@@ -144,17 +160,20 @@ export class LlmCall {
         this.span.setAttribute(K.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, (this.firstChunkMs - this.startMs) / 1000);
       }
       if (this.chunkCount > 0) this.span.setAttribute(K.ATTR_SIGHTLINE_STREAM_CHUNK_COUNT, this.chunkCount);
-      if (this.diagnostics) this.span.setAttribute(K.ATTR_SIGHTLINE_DIAGNOSTICS, JSON.stringify(this.diagnostics));
-      if (this.truncated) this.span.setAttribute(K.ATTR_SIGHTLINE_TRUNCATED, this.truncated.join(','));
     } catch (err) {
       reportInternal('finishing an LLM span', err);
     }
     if (awaitValidation) {
       rememberCall(this, response);
-      deferEnd(this.span, endMs);
-    } else {
-      this.span.end(endMs);
+      deferEnd(this.span, endMs, () => this.seal());
+      return;
     }
+    try {
+      this.seal();
+    } catch (err) {
+      reportInternal('sealing an LLM span', err);
+    }
+    this.span.end(endMs);
   }
 }
 

@@ -10,35 +10,61 @@ import { currentScope } from './scope.ts';
 import { sdkTracer, settings } from './settings.ts';
 
 // Finished LLM spans wait up to `validationWindowMs` for recordValidation() before they end, with
-// their true end time, so validation lands on the LLM span itself. One timer serves them all.
-const pending = new Map<Span, { endMs: number; dueMs: number }>();
+// their true end time, so validation lands on the LLM span itself. Content attributes are built
+// at that moment too (`seal`), off the app's call path. One timer serves them all, and it works in
+// small slices so thousands of spans ending together never stall the event loop.
+interface Pending {
+  endMs: number;
+  dueMs: number;
+  seal: () => void;
+}
+const pending = new Map<Span, Pending>();
 let sweeper: NodeJS.Timeout | undefined;
+let sweeping = false;
+const SLICE = 32;
 
-export function deferEnd(span: Span, endMs: number): void {
-  pending.set(span, { endMs, dueMs: endMs + settings.validationWindowMs });
+export function deferEnd(span: Span, endMs: number, seal: () => void): void {
+  pending.set(span, { endMs, dueMs: endMs + settings.validationWindowMs, seal });
   if (!sweeper) {
-    sweeper = setInterval(sweep, Math.max(50, Math.min(500, settings.validationWindowMs)));
+    sweeper = setInterval(sweep, Math.max(20, Math.min(100, settings.validationWindowMs / 2)));
     sweeper.unref();
   }
 }
 
 function sweep(): void {
-  const now = performance.now();
-  for (const [span, due] of pending) {
-    if (due.dueMs <= now) endNow(span);
-  }
-  if (pending.size === 0 && sweeper) {
-    clearInterval(sweeper);
+  if (sweeping) return;
+  if (pending.size === 0) {
+    if (sweeper) clearInterval(sweeper);
     sweeper = undefined;
+    return;
   }
+  sweeping = true;
+  const now = performance.now();
+  const due: Span[] = [];
+  // Insertion order is end order, so the first not-yet-due span stops the scan.
+  for (const [span, p] of pending) {
+    if (p.dueMs > now) break;
+    due.push(span);
+  }
+  const slice = (from: number): void => {
+    for (let i = from; i < Math.min(from + SLICE, due.length); i++) endNow(due[i] as Span);
+    if (from + SLICE < due.length) setImmediate(slice, from + SLICE);
+    else sweeping = false;
+  };
+  slice(0);
 }
 
 function endNow(span: Span): void {
-  const due = pending.get(span);
-  if (!due) return;
+  const p = pending.get(span);
+  if (!p) return;
   pending.delete(span);
   try {
-    span.end(due.endMs);
+    p.seal();
+  } catch (err) {
+    reportInternal('sealing a span', err);
+  }
+  try {
+    span.end(p.endMs);
   } catch (err) {
     reportInternal('ending a span', err);
   }

@@ -81,7 +81,8 @@ export function traceLLM<T>(meta: LLMCallMeta, fn: (llm: LLMSpanHandle) => T): T
       },
     });
     if (meta.system !== undefined) call.content(K.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, () => [{ type: 'text', content: meta.system }]);
-    if (meta.input !== undefined) call.content(K.ATTR_GEN_AI_INPUT_MESSAGES, () => toMessages(meta.input ?? '', 'user'));
+    const input = Array.isArray(meta.input) ? meta.input.slice() : meta.input;
+    if (input !== undefined) call.content(K.ATTR_GEN_AI_INPUT_MESSAGES, () => toMessages(input, 'user'));
     const guard = (what: string, f: () => void) => {
       try {
         f();
@@ -93,7 +94,10 @@ export function traceLLM<T>(meta: LLMCallMeta, fn: (llm: LLMSpanHandle) => T): T
       span: call.span,
       setModel: (m) => guard('setModel', () => call.set(K.ATTR_GEN_AI_RESPONSE_MODEL, m)),
       setUsage: (u) => guard('setUsage', () => ((usageSet = true), call.usage(u))),
-      setOutput: (o) => guard('setOutput', () => call.content(K.ATTR_GEN_AI_OUTPUT_MESSAGES, () => toMessages(o, 'assistant'))),
+      setOutput: (o) => guard('setOutput', () => {
+        const out = Array.isArray(o) ? o.slice() : o;
+        call.content(K.ATTR_GEN_AI_OUTPUT_MESSAGES, () => toMessages(out, 'assistant'));
+      }),
       setFinishReason: (r) => guard('setFinishReason', () => call.set(K.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, [r])),
       setResponseId: (id) => guard('setResponseId', () => call.set(K.ATTR_GEN_AI_RESPONSE_ID, id)),
       recordChunk: (c = true) => guard('recordChunk', () => call.chunk(c)),

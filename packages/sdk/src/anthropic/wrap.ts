@@ -3,7 +3,7 @@ import { reportInternal } from '../diagnostics.ts';
 import { observeApiCall, observeStream, type StreamObserver } from '../instrument.ts';
 import { LlmCall } from '../llm-call.ts';
 import { num } from '../openai/chat-mapping.ts';
-import { patch } from '../openai/wrap.ts';
+import { patch, snapshot } from '../openai/wrap.ts';
 import { detectServer, type ServerInfo } from '../provider-detect.ts';
 import { anthropicInputMessages, anthropicOutput, anthropicSystem, anthropicUsage } from './mapping.ts';
 
@@ -73,7 +73,8 @@ function messagesCreate(client: object, orig: Method, server: ServerInfo): Metho
     }
     return observeApiCall(client, call, () => orig.apply(this, args), (value) => {
       call.content(K.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, () => anthropicSystem(body.system));
-      call.content(K.ATTR_GEN_AI_INPUT_MESSAGES, () => anthropicInputMessages(body.messages));
+      const input = snapshot(body.messages);
+      call.content(K.ATTR_GEN_AI_INPUT_MESSAGES, () => anthropicInputMessages(input));
       if (Array.isArray(body.tools)) call.content(K.ATTR_GEN_AI_TOOL_DEFINITIONS, () => body.tools);
       if (body.stream === true) return observeStream(value, call, messageStreamObserver(call));
       recordMessage(call, value as Obj);

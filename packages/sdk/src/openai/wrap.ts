@@ -57,6 +57,11 @@ export function patch(target: Obj | undefined, name: string, make: (orig: Method
   target[name] = make(orig as Method);
 }
 
+/** A shallow copy of an array the app may keep appending to (a chat history). */
+export function snapshot<T>(value: T): T {
+  return (Array.isArray(value) ? value.slice() : value) as T;
+}
+
 function serverStart(server: ServerInfo) {
   return { provider: server.provider, serverAddress: server.address, serverPort: server.port };
 }
@@ -91,8 +96,9 @@ function chatCreate(client: object, orig: Method, server: ServerInfo): Method {
       return orig.apply(this, args);
     }
     return observeApiCall(client, call, () => orig.apply(this, args), (value) => {
-      // Serialised here, when the response is in: the app may mutate `messages` right after.
-      call.content(K.ATTR_GEN_AI_INPUT_MESSAGES, () => chatInputMessages(body.messages));
+      // Serialised when the span ends; the app may push to `messages` before then, so keep a copy.
+      const input = snapshot(body.messages);
+      call.content(K.ATTR_GEN_AI_INPUT_MESSAGES, () => chatInputMessages(input));
       if (Array.isArray(body.tools)) call.content(K.ATTR_GEN_AI_TOOL_DEFINITIONS, () => body.tools);
       if (body.stream === true) return observeStream(value, call, chatStreamObserver(call));
       const res = value as Obj;
@@ -100,7 +106,8 @@ function chatCreate(client: object, orig: Method, server: ServerInfo): Method {
       call.set(K.ATTR_GEN_AI_RESPONSE_MODEL, typeof res.model === 'string' ? res.model : undefined);
       call.set(K.ATTR_OPENAI_RESPONSE_SERVICE_TIER, typeof res.service_tier === 'string' ? res.service_tier : undefined);
       call.set(K.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, finishReasons(res.choices));
-      call.content(K.ATTR_GEN_AI_OUTPUT_MESSAGES, () => chatOutputMessages(res.choices));
+      const choices = snapshot(res.choices);
+      call.content(K.ATTR_GEN_AI_OUTPUT_MESSAGES, () => chatOutputMessages(choices));
       call.usage(openaiUsage(res.usage));
       call.finish(true, res);
     });
@@ -133,7 +140,8 @@ function responsesCreate(client: object, orig: Method, server: ServerInfo): Meth
       if (typeof body.instructions === 'string') {
         call.content(K.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, () => [{ type: 'text', content: body.instructions }]);
       }
-      call.content(K.ATTR_GEN_AI_INPUT_MESSAGES, () => responsesInputMessages(body.input));
+      const input = snapshot(body.input);
+      call.content(K.ATTR_GEN_AI_INPUT_MESSAGES, () => responsesInputMessages(input));
       if (Array.isArray(body.tools)) call.content(K.ATTR_GEN_AI_TOOL_DEFINITIONS, () => body.tools);
       if (body.stream === true) return observeStream(value, call, responsesStreamObserver(call));
       recordResponse(call, value as Obj);
