@@ -29,7 +29,7 @@ function testApp(): Hono<AppEnv> {
     await next();
   });
   books = new PriceBooks(new OverrideStore(driver));
-  a.route('/api/prices', createPriceRoutes({ driver, books }));
+  a.route('/api/prices', createPriceRoutes({ driver, books, settleMs: 0 }));
   a.onError((err, c) => {
     if (err instanceof AppError) return c.json({ error: { code: err.code, message: err.message } }, err.status);
     throw err;

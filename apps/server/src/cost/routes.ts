@@ -4,6 +4,7 @@ import { formatPath, PRICE_TABLE_DATE, PriceOverrideInput, type PriceOverride } 
 import type { Driver } from '@sightline/storage';
 import type { AppEnv } from '../app-env.ts';
 import { AppError } from '../ops/errors.ts';
+import { errorMessage, silentLogger, type Logger } from '../ops/log.ts';
 import { OverrideStore, type StoredOverride } from './override-store.ts';
 import { PriceBooks } from './price-books.ts';
 import { overrideMatcher, toPriceRow } from './price-rows.ts';
@@ -16,6 +17,12 @@ export interface PriceRoutesDeps {
   store?: OverrideStore;
   azureDeployments?: Record<string, string>;
   cluster?: string;
+  logger?: Logger;
+  /**
+   * Spans normalised with the old price just before a change may still sit in the ingest spool when
+   * the re-cost runs; the re-cost runs once more after this delay to catch them. 0 disables it.
+   */
+  settleMs?: number;
 }
 
 const isoTime = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
@@ -48,10 +55,24 @@ export function createPriceRoutes(deps: PriceRoutesDeps) {
   const azure = deps.azureDeployments ?? {};
   const recostOpts = deps.cluster === undefined ? {} : { cluster: deps.cluster };
 
+  const logger = deps.logger ?? silentLogger;
+  const settleMs = deps.settleMs ?? 30_000;
+
   async function afterChange(projectId: string, changed: PriceOverride[], fromIso: string[]): Promise<RecostResult> {
     books.invalidate(projectId);
-    const book = await books.get(projectId);
-    return recostSpans(deps.driver, book, projectId, { from: earliest(...fromIso), match: overrideMatcher(changed, azure), ...recostOpts });
+    const run = async () => recostSpans(deps.driver, await books.get(projectId), projectId, { from: earliest(...fromIso), match: overrideMatcher(changed, azure), ...recostOpts });
+    const result = await run();
+    if (settleMs > 0) {
+      const timer = setTimeout(() => {
+        run()
+          .then((late) => {
+            if (late.changed > 0) logger.log('info', 'prices.recost_settled', { projectId, changed: late.changed });
+          })
+          .catch((err: unknown) => logger.log('error', 'prices.recost_settle_failed', { projectId, error: errorMessage(err) }));
+      }, settleMs);
+      timer.unref();
+    }
+    return result;
   }
 
   async function existing(projectId: string, id: string): Promise<StoredOverride> {

@@ -26,6 +26,7 @@ const STATUS: StatusCode[] = ['Unset', 'Ok', 'Error'];
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 const NANOS = /^\d{1,19}$/;
+const MAX_TIME_NS = 9_223_372_036_854_775_807n;
 
 /** Why a span cannot be stored, or null. The rest of its batch is stored all the same. */
 export function invalidSpanReason(s: DecodedSpan): string | null {
@@ -33,6 +34,8 @@ export function invalidSpanReason(s: DecodedSpan): string | null {
   if (!SPAN_ID.test(s.spanId) || /^0+$/.test(s.spanId)) return `invalid span id "${s.spanId.slice(0, 32)}"`;
   if (s.parentSpanId !== '' && !SPAN_ID.test(s.parentSpanId)) return `invalid parent span id "${s.parentSpanId.slice(0, 32)}"`;
   if (!NANOS.test(s.startTimeUnixNano) || !NANOS.test(s.endTimeUnixNano)) return 'invalid start or end time';
+  // DateTime64(9) ends in 2262: later times are corrupt and would fail the whole insert.
+  if (BigInt(s.endTimeUnixNano) > MAX_TIME_NS) return 'start or end time out of range';
   if (BigInt(s.endTimeUnixNano) < BigInt(s.startTimeUnixNano)) return 'end time before start time';
   return null;
 }

@@ -80,12 +80,14 @@ describe('normaliser: rules', () => {
     const badTrace = span('bad', {}, { traceId: 'xyz' });
     const zeroSpan = span('zero', {}, { spanId: '0000000000000000' });
     const backwards = span('back', {}, { startTimeUnixNano: '2000', endTimeUnixNano: '1000' });
-    const out = normaliseResourceSpans(resourceSpans([good, badTrace, zeroSpan, backwards]), ctx);
+    const far = span('far', {}, { endTimeUnixNano: '9999999999999999999' });
+    const out = normaliseResourceSpans(resourceSpans([good, badTrace, zeroSpan, backwards, far]), ctx);
     expect(out.rows.map((r) => r.SpanName)).toEqual(['ok']);
     expect(out.rejected).toEqual([
       { spanId: badTrace.spanId, reason: 'invalid trace id "xyz"' },
       { spanId: '0000000000000000', reason: 'invalid span id "0000000000000000"' },
       { spanId: backwards.spanId, reason: 'end time before start time' },
+      { spanId: far.spanId, reason: 'start or end time out of range' },
     ]);
   });
 
