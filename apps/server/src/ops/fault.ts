@@ -8,14 +8,19 @@ import type { SpanSink } from '../spool/sink.ts';
  * Only wired when `SIGHTLINE_FAULT_INJECTION=1`.
  */
 export interface PausableSink extends SpanSink {
+  /** Every insert fails as if ClickHouse were unreachable. */
   paused: boolean;
+  /** Every insert is held this long before it runs: a slow, overloaded ClickHouse. */
+  delayMs: number;
 }
 
 export function pausableSink(inner: SpanSink): PausableSink {
   const sink: PausableSink = {
     paused: false,
+    delayMs: 0,
     async insert(rows: SpanRow[], token: string) {
       if (sink.paused) throw new StorageError('SERVER_UNREACHABLE', 'storage paused by fault injection');
+      if (sink.delayMs > 0) await new Promise((r) => setTimeout(r, sink.delayMs));
       return inner.insert(rows, token);
     },
     isRejection: (err) => inner.isRejection(err),

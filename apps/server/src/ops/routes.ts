@@ -21,10 +21,14 @@ export function createOpsRoutes(deps: { metrics: Metrics; readiness: Readiness }
     .get('/metrics', (c) => c.text(deps.metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
 }
 
-/** `POST /ops/fault/storage {"paused": true}`: mounted only when fault injection is enabled. */
+const FaultBody = z.object({ paused: z.boolean().optional(), delayMs: z.number().int().min(0).max(600_000).optional() });
+
+/** `POST /ops/fault/storage {"paused": true, "delayMs": 0}`: mounted only when fault injection is enabled. */
 export function createFaultRoutes(deps: { sink: PausableSink }) {
-  return new Hono<AppEnv>().post('/storage', zValidator('json', z.object({ paused: z.boolean() })), (c) => {
-    deps.sink.paused = c.req.valid('json').paused;
-    return c.json({ paused: deps.sink.paused });
+  return new Hono<AppEnv>().post('/storage', zValidator('json', FaultBody), (c) => {
+    const body = c.req.valid('json');
+    if (body.paused !== undefined) deps.sink.paused = body.paused;
+    if (body.delayMs !== undefined) deps.sink.delayMs = body.delayMs;
+    return c.json({ paused: deps.sink.paused, delayMs: deps.sink.delayMs });
   });
 }

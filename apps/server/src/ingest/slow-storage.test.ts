@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeProtobuf, exportRequest, llmSpan } from './otlp-fixtures.ts';
+import { startTestServer, type TestServer } from './test-support.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ faultInjection: 'true', insertTimeoutMs: '400', maxQueuedRows: '400', flushDelayMs: '5' });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const send = (n: number) =>
+  fetch(`${server.url}/v1/traces`, {
+    method: 'POST',
+    body: encodeProtobuf(exportRequest(Array.from({ length: n }, (_, i) => llmSpan(i)))),
+    headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${server.key}` },
+  });
+const fault = (body: object) => fetch(`${server.url}/ops/fault/storage`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+const metric = async (name: string) => Number(new RegExp(`^${name} ([\\d.]+)`, 'm').exec(await (await fetch(`${server.url}/metrics`)).text())?.[1]);
+
+describe('a slow ClickHouse', () => {
+  it('acknowledges from the spool once an insert overruns its timeout, and the late insert plus the spool replay store each span once', async () => {
+    await fault({ delayMs: 2000 });
+    const t0 = Date.now();
+    const res = await send(50);
+    expect(res.status).toBe(200);
+    // Durable in the spool long before the 2 s insert would have finished.
+    expect(Date.now() - t0).toBeLessThan(1900);
+    expect(await metric('sightline_spans_spooled_total')).toBe(50);
+    await fault({ delayMs: 0 });
+    const deadline = Date.now() + 30_000;
+    while ((await metric('sightline_spool_bytes')) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 2500)); // let the overrun insert land too
+    expect(await server.countSpans()).toBe(50);
+    expect(await server.duplicateCount()).toBe(0);
+  });
+
+  it('answers 429 with Retry-After when more rows wait in memory than allowed', async () => {
+    await fault({ delayMs: 3000 });
+    // Each direct insert is held for 3 s and only times out after 400 ms, so rows pile up in memory.
+    const results = await Promise.all(Array.from({ length: 8 }, () => send(100)));
+    await fault({ delayMs: 0 });
+    const statuses = results.map((r) => r.status);
+    expect(statuses).toContain(200);
+    expect(statuses).toContain(429);
+    const refused = results.find((r) => r.status === 429)!;
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(5);
+  });
+});
