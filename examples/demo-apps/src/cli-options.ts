@@ -15,6 +15,8 @@ Options:
   --webhook-host <h>     interface of the receiver                   [default 127.0.0.1]
   --webhook-public-host <h>  host Sightline uses to reach the receiver [default: --webhook-host]
   --webhook-port <n>     port of the receiver (0 = any)              [default 0]
+  --backfill-marker <f>  skip the backfill when file f exists; write it after one
+                         (re-runs on the same store keep one week of history, not two)
   --seed <n>             seed of the story (users, questions, timing) [default 42]
   -h, --help
 
@@ -38,6 +40,7 @@ export interface DemoCliOptions {
   webhookHost: string;
   webhookPublicHost: string;
   webhookPort: number;
+  backfillMarker: string | undefined;
   seed: number;
   help: boolean;
 }
@@ -56,7 +59,7 @@ export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv): DemoCliOp
     options: {
       endpoint: { type: 'string' }, 'backfill-days': { type: 'string' }, 'per-day': { type: 'string' }, live: { type: 'boolean' },
       duration: { type: 'string' }, 'interval-ms': { type: 'string' }, alert: { type: 'boolean' }, 'webhook-host': { type: 'string' },
-      'webhook-public-host': { type: 'string' }, 'webhook-port': { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'webhook-public-host': { type: 'string' }, 'webhook-port': { type: 'string' }, 'backfill-marker': { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   const endpoint = values.endpoint ?? env.SIGHTLINE_ENDPOINT ?? 'http://127.0.0.1:4318';
@@ -78,6 +81,7 @@ export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv): DemoCliOp
     webhookHost,
     webhookPublicHost: values['webhook-public-host'] ?? webhookHost,
     webhookPort: count('webhook-port', values['webhook-port'], 0),
+    backfillMarker: values['backfill-marker'],
     seed: count('seed', values.seed, 42),
     help: values.help === true,
   };

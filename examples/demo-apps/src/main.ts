@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { startAlertReceiver, type AlertReceiver } from './alert-receiver.ts';
 import { setUpSpendAlert } from './alert-setup.ts';
 import { createClients } from './clients.ts';
@@ -59,28 +61,37 @@ async function main(opts: DemoCliOptions): Promise<void> {
         },
       });
     }
-    if (opts.backfillDays > 0) {
+    let backfillDays = opts.backfillDays;
+    if (backfillDays > 0 && opts.backfillMarker !== undefined && existsSync(opts.backfillMarker)) {
+      say(`Demo history is already in this store (${readFileSync(opts.backfillMarker, 'utf8').trim()}); skipping the backfill.`);
+      backfillDays = 0;
+    }
+    if (backfillDays > 0) {
       if (!targets.backfill.simulated) say(`demo: the backfill sends about ${opts.backfillDays * opts.perDay} traces of real LLM calls to ${targets.backfill.openaiBaseURL}`);
       let printer: ReturnType<typeof progressPrinter> | undefined;
       const result = await backfill({
         clients: createClients(targets.backfill, clientOpts),
         registry: telemetry.registry,
-        days: opts.backfillDays,
+        days: backfillDays,
         perDay: opts.perDay,
         seed: opts.seed,
         dilation: targets.compressed ? BACKFILL_DILATION : 1,
         concurrency: 8,
         signal: stop.signal,
         onProgress: (p) => {
-          printer ??= progressPrinter(p.total, opts.backfillDays);
+          printer ??= progressPrinter(p.total, backfillDays);
           printer(p);
         },
       });
       await telemetry.flush();
       const apps = Object.entries(result.byApp).map(([k, v]) => `${k} ${v}`).join(', ');
       say(`backfill: done, ${result.traces} traces (${apps}) in ${(result.elapsedMs / 1000).toFixed(1)} s${result.failed > 0 ? `; ${result.failed} ended in an error (a rate limit or outage that outlasted the retries, JSON that never validated): the viewer shows why` : ''}`);
-      notify({ type: 'backfill-done', traces: result.traces, failed: result.failed, seconds: result.elapsedMs / 1000 });
+      if (opts.backfillMarker !== undefined && !stop.signal.aborted) {
+        mkdirSync(dirname(opts.backfillMarker), { recursive: true });
+        writeFileSync(opts.backfillMarker, JSON.stringify({ backfilledAt: new Date().toISOString(), days: backfillDays, traces: result.traces }));
+      }
     }
+    notify({ type: 'history-ready' });
     if (receiver !== undefined && !stop.signal.aborted) {
       const alert = await setUpSpendAlert({ endpoint: opts.endpoint, apiKey: opts.apiKey, receiverUrl: receiver.url });
       receiver.setSecret(alert.secret);

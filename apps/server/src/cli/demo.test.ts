@@ -35,7 +35,7 @@ describe('sightline demo', () => {
     const { io, text } = capture();
     const code = await runCli(['demo', '--data-dir', dataDir, '--port', '0', '--no-live', '--seed', '7'], undefined, io);
     expect(code, text()).toBe(0);
-    expect(text()).toMatch(/Demo history is already in .*skipping the backfill/);
+    expect(text()).toMatch(/Demo history is already in this store .*skipping the backfill/);
     expect(text()).not.toMatch(/backfill: done/);
   }, 120_000);
 

@@ -1,5 +1,5 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,6 +17,7 @@ import { EXIT_USAGE, type CliCommand, type CliIo } from './command.ts';
  */
 
 const DEMO_APPS_MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../examples/demo-apps/src/main.ts');
+// Re-running on the same data directory keeps its history instead of doubling it.
 const MARKER = 'demo-backfill.json';
 
 function positiveInt(name: string, raw: string | boolean | undefined, fallback: number): number {
@@ -70,12 +71,6 @@ export const demoCommand: CliCommand = {
     }
     const dataDir = typeof values['data-dir'] === 'string' ? resolve(values['data-dir']) : mkdtempSync(join(tmpdir(), 'sightline-demo-'));
     mkdirSync(dataDir, { recursive: true });
-    // Re-running on the same data directory keeps its history instead of doubling it.
-    const marker = join(dataDir, MARKER);
-    if (existsSync(marker) && days > 0) {
-      io.err(`Demo history is already in ${dataDir} (${readFileSync(marker, 'utf8').trim()}); skipping the backfill.`);
-      days = 0;
-    }
     const loaded = loadConfig({
       dataDir,
       // The alert's webhook receiver runs on loopback, which the SSRF guard refuses unless allowed.
@@ -94,7 +89,7 @@ export const demoCommand: CliCommand = {
     io.err(`Sightline is running at ${localUrl} (storage: ${server.storeDescription})`);
     const { key } = await new KeyStore(server.driver, loaded.config.server.keyPepper).createKey(DEFAULT_PROJECT_ID, `demo apps ${new Date().toISOString()}`);
 
-    const args = ['--endpoint', localUrl, '--alert', '--seed', String(values.seed ?? 42), '--backfill-days', String(days), '--per-day', String(perDay)];
+    const args = ['--endpoint', localUrl, '--alert', '--seed', String(values.seed ?? 42), '--backfill-days', String(days), '--per-day', String(perDay), '--backfill-marker', join(dataDir, MARKER)];
     if (values['no-live'] !== true) args.push('--live');
     if (typeof values.duration === 'string') args.push('--duration', values.duration);
     const showViewer = () => {
@@ -111,12 +106,8 @@ export const demoCommand: CliCommand = {
     });
     forwardLines(child.stdout, io);
     forwardLines(child.stderr, io);
-    if (days === 0) showViewer();
-    child.on('message', (m: { type?: string; traces?: number }) => {
-      if (m.type === 'backfill-done') {
-        writeFileSync(marker, JSON.stringify({ backfilledAt: new Date().toISOString(), days, traces: m.traces }));
-        showViewer();
-      }
+    child.on('message', (m: { type?: string }) => {
+      if (m.type === 'history-ready') showViewer();
     });
     const stop = () => child.kill('SIGTERM');
     process.once('SIGINT', stop);
