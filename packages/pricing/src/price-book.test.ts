@@ -37,6 +37,16 @@ describe('price book', () => {
     expect(table.some((row) => row.key === 'anthropic/claude-sonnet-4')).toBe(true);
   });
 
+  it('keeps a provider-specific override to that provider', () => {
+    const azure = override({ id: 'az', provider: 'azure.ai.openai', effectiveFrom: '2025-01-01T00:00:00.000Z', rates: { input: 3, output: 12 } });
+    const book = createPriceBook({ overrides: [azure] });
+    const at = new Date('2025-06-01T00:00:00Z');
+    // Azure calls: 1000 × 3000 + 100 × 12_000; OpenAI calls keep the table: 1000 × 2500 + 100 × 10_000
+    expect(priceUsage(book, { provider: 'azure.ai.openai', model: 'gpt-4o-2024-11-20', usage, at }).nanos).toBe(4_200_000n);
+    expect(priceUsage(book, { provider: 'openai', model: 'gpt-4o', usage, at }).nanos).toBe(3_500_000n);
+    expect(priceUsage(book, { provider: 'azure.ai.openai', model: 'gpt-4o', usage, at }).explanation.priceKey).toBe('azure.ai.openai/gpt-4o');
+  });
+
   it('maps Azure deployment names to models', () => {
     const book = createPriceBook({ azureDeployments: { 'prod-chat-4o': 'gpt-4o-mini' } });
     const r = priceUsage(book, { provider: 'azure.ai.openai', model: 'prod-chat-4o', usage, at: new Date() });

@@ -18,13 +18,18 @@ function since(iso: string | undefined): number {
   return iso === undefined ? EPOCH : Date.parse(iso);
 }
 
-/** The keys an override answers to: its literal name and, when the table knows it, the table's key. */
-function overrideKeys(o: PriceOverride): string[] {
-  const prov = o.provider === '*' ? '*' : normaliseProvider(o.provider) || o.provider.toLowerCase();
-  const keys = modelNameForms(o.model).slice(0, 1).map((m) => `${prov}/${m}`);
+/**
+ * The keys an override answers to: its provider (as written, or `*`) with its literal model name and,
+ * when the table knows the model, the canonical name, so `gpt-4o` also covers `gpt-4o-2024-08-06`.
+ * The provider is never widened: an Azure price does not leak onto OpenAI calls or back.
+ */
+function overrideIdentity(o: PriceOverride): { keys: string[]; label: string } {
+  const prov = o.provider === '*' ? '*' : normaliseProvider(o.provider) || o.provider.trim().toLowerCase();
+  const literal = modelNameForms(o.model)[0] ?? '';
   const resolved = resolveModel(o.provider === '*' ? '' : o.provider, o.model);
-  if (resolved) keys.push(prov === '*' ? `*/${resolved.canonical}` : resolved.key);
-  return keys;
+  const keys = [`${prov}/${literal}`];
+  if (resolved) keys.push(`${prov}/${resolved.canonical}`);
+  return { keys, label: `${o.provider}/${resolved?.canonical ?? literal}` };
 }
 
 function overrideEntry(o: PriceOverride): TableEntry {
@@ -60,7 +65,7 @@ export function createPriceBook(opts: { overrides?: readonly PriceOverride[]; az
   const azure = new Map(Object.entries(opts.azureDeployments ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const byKey = new Map<string, PriceOverride[]>();
   for (const o of overrides) {
-    for (const k of new Set(overrideKeys(o))) byKey.set(k, [...(byKey.get(k) ?? []), o]);
+    for (const k of new Set(overrideIdentity(o).keys)) byKey.set(k, [...(byKey.get(k) ?? []), o]);
   }
   const bundledByKey = new Map<string, TableEntry[]>();
   for (const e of BUNDLED_TABLE) {
@@ -81,7 +86,7 @@ export function createPriceBook(opts: { overrides?: readonly PriceOverride[]; az
     const literal = modelNameForms(model)[0] ?? '';
     const resolved = resolveModel(provider, model);
     const keys = [`${prov}/${literal}`, `*/${literal}`];
-    if (resolved) keys.push(resolved.key, `*/${resolved.canonical}`);
+    if (resolved) keys.push(`${prov}/${resolved.canonical}`, `*/${resolved.canonical}`);
     if (identities.size >= 10_000) identities.clear();
     const identity = { keys, resolved };
     identities.set(memoKey, identity);
@@ -94,7 +99,7 @@ export function createPriceBook(opts: { overrides?: readonly PriceOverride[]; az
     const candidates = [...new Set(keys.flatMap((k) => byKey.get(k) ?? []))];
     // A project's override wins whenever one is in force: it is what that project is billed.
     const o = latestBefore(candidates, t, (x) => Date.parse(x.effectiveFrom));
-    if (o) return fromOverride(o, resolved?.key ?? `${o.provider}/${o.model}`);
+    if (o) return fromOverride(o, overrideIdentity(o).label);
     if (!resolved) return null;
     const entry = latestBefore(bundledByKey.get(resolved.key) ?? [], t, (e) => since(e.effectiveFrom));
     if (!entry) return null;
@@ -110,8 +115,9 @@ export function createPriceBook(opts: { overrides?: readonly PriceOverride[]; az
     }
     for (const o of overrides) {
       if (Date.parse(o.effectiveFrom) > t) continue;
-      const current = latestBefore(byKey.get(overrideKeys(o)[0] ?? '') ?? [], t, (x) => Date.parse(x.effectiveFrom));
-      if (current?.id === o.id) rows.push(fromOverride(o, resolveModel(o.provider === '*' ? '' : o.provider, o.model)?.key ?? `${o.provider}/${o.model}`));
+      const identity = overrideIdentity(o);
+      const current = latestBefore(byKey.get(identity.keys[0] ?? '') ?? [], t, (x) => Date.parse(x.effectiveFrom));
+      if (current?.id === o.id) rows.push(fromOverride(o, identity.label));
     }
     return rows;
   }
