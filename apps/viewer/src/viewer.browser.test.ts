@@ -170,6 +170,11 @@ describe.skipIf(!haveChromium)('viewer in Chromium against the real server', () 
     expect(page.url()).toMatch(/span=[0-9a-f]{16}/);
     await page.locator('.wf-row[data-span-class="llm"]').nth(1).click();
     await panel.getByText('Time to first token').waitFor();
+
+    await page.getByRole('button', { name: 'Collapse answer-ticket' }).click();
+    expect(await page.locator('.wf-row').count()).toBe(1);
+    await page.getByRole('button', { name: 'Expand answer-ticket' }).click();
+    expect(await page.locator('.wf-row').count()).toBe(classes.length);
   });
 
   it('renders the XSS corpus as inert text: no script, no dialog, no request, no injected element', async () => {

@@ -17,6 +17,14 @@ describe('metric series for charts', () => {
     ]);
   });
 
+  it('fills the requested window with empty buckets so the axis shows the whole range', () => {
+    const from = Date.parse('2026-01-01T00:30:00Z');
+    const table = toTable(series, 'costUsd', { fromMs: from, toMs: from + 4 * 3600e3, stepMs: 3600e3 });
+    expect(table.times.map((t) => new Date(t).toISOString().slice(11, 16))).toEqual(['00:00', '01:00', '02:00', '03:00', '04:00']);
+    expect(table.values[0]).toEqual([1, null, 3, null, null]);
+    expect(toTable(series, 'costUsd', { fromMs: 0, toMs: 1e12, stepMs: 60e3 }).times).toHaveLength(3);
+  });
+
   it('prefers a known field, else the first numeric one', () => {
     expect(pickField(series, ['spendUsd', 'costUsd'])).toBe('costUsd');
     expect(pickField(series, ['nope'])).toBe('costUsd');

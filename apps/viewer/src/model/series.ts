@@ -32,9 +32,23 @@ export function numericFields(series: readonly MetricSeries[]): string[] {
   return [...present];
 }
 
-export function toTable(series: readonly MetricSeries[], field: string): SeriesTable {
+/** The whole requested window on the x axis, not just the buckets that have data. */
+export interface BucketRange {
+  fromMs: number;
+  toMs: number;
+  stepMs: number;
+}
+
+/** At most this many empty buckets are added: a bad range must not build a huge axis. */
+const MAX_BUCKETS = 400;
+
+export function toTable(series: readonly MetricSeries[], field: string, range?: BucketRange): SeriesTable {
   const timeSet = new Set<number>();
   for (const s of series) for (const p of s.points) timeSet.add(Date.parse(p.t));
+  if (range && range.stepMs > 0 && (range.toMs - range.fromMs) / range.stepMs <= MAX_BUCKETS) {
+    // Buckets start on multiples of the step in UTC, as the server's rollups do.
+    for (let t = Math.floor(range.fromMs / range.stepMs) * range.stepMs; t < range.toMs; t += range.stepMs) timeSet.add(t);
+  }
   const times = [...timeSet].filter((t) => !Number.isNaN(t)).sort((a, b) => a - b);
   const index = new Map(times.map((t, i) => [t, i]));
   const values = series.map((s) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SpanDetail } from '@sightline/contracts';
-import { barGeometry, buildTraceModel } from './span-tree.ts';
+import { barGeometry, buildTraceModel, visibleRows } from './span-tree.ts';
 
 const T0 = 1_763_000_000_000_000_000n;
 
@@ -96,5 +96,21 @@ describe('buildTraceModel', () => {
     const g = barGeometry(model.byId.get('z')!, model.totalMs);
     expect(g.width).toBeGreaterThan(0);
     expect(g.left + g.width).toBeLessThanOrEqual(100.3);
+  });
+
+  it('folds collapsed subtrees away and keeps their siblings', () => {
+    const model = buildTraceModel([
+      span('root', '', 0n, 100),
+      span('a', 'root', 1n, 10),
+      span('a1', 'a', 2n, 1),
+      span('a2', 'a1', 3n, 1),
+      span('b', 'root', 20n, 1),
+    ]);
+    const ids = (collapsed: string[]) => visibleRows(model.rows, new Set(collapsed)).map((n) => n.span.spanId);
+    expect(ids([])).toEqual(['root', 'a', 'a1', 'a2', 'b']);
+    expect(ids(['a'])).toEqual(['root', 'a', 'b']);
+    expect(ids(['a1'])).toEqual(['root', 'a', 'a1', 'b']);
+    expect(ids(['root'])).toEqual(['root']);
+    expect(ids(['b'])).toEqual(['root', 'a', 'a1', 'a2', 'b']);
   });
 });

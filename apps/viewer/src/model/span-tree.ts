@@ -109,3 +109,15 @@ export function barGeometry(node: SpanNode, totalMs: number): { left: number; wi
   const width = Math.max(0.3, Math.min(100 - left, (node.span.durationMs / totalMs) * 100));
   return { left, width };
 }
+
+/** The waterfall rows left once the subtrees under `collapsed` span ids are folded away. */
+export function visibleRows(rows: readonly SpanNode[], collapsed: ReadonlySet<string>): SpanNode[] {
+  const out: SpanNode[] = [];
+  let foldDepth = Number.POSITIVE_INFINITY;
+  for (const node of rows) {
+    if (node.depth > foldDepth) continue;
+    foldDepth = collapsed.has(node.span.spanId) && node.children.length > 0 ? node.depth : Number.POSITIVE_INFINITY;
+    out.push(node);
+  }
+  return out;
+}

@@ -35,6 +35,12 @@ export function CompareView({ bounds, queryKey }: { bounds: { from?: string; to?
   const [draftB, setDraftB] = useState(b);
   const ready = a !== '' && b !== '';
   const res = useResource((signal) => api.compare({ dimension, a, b, ...bounds }, signal), [queryKey, dimension, a, b], { enabled: ready });
+  // Suggestions: the models or prompt versions that have calls in the range.
+  const options = useResource(
+    (signal) => api.metrics('spend', { ...bounds, groupBy: dimension, interval: 'day' }, signal),
+    [queryKey, dimension],
+  );
+  const keys = (options.data?.series ?? []).map((s) => s.key).filter((k) => k !== '' && k !== '@');
   return (
     <article class="panel wide" aria-label="Compare">
       <h2>Compare</h2>
@@ -54,13 +60,18 @@ export function CompareView({ bounds, queryKey }: { bounds: { from?: string; to?
         </label>
         <label>
           A
-          <input name="cmpA" value={draftA} onInput={(e) => setDraftA(e.currentTarget.value)} placeholder={dimension === 'model' ? 'gpt-4o-mini' : 'support-reply@v1'} />
+          <input name="cmpA" list="compare-options" autoComplete="off" value={draftA} onInput={(e) => setDraftA(e.currentTarget.value)} placeholder={dimension === 'model' ? 'gpt-4o-mini' : 'support-reply@v1'} />
         </label>
         <label>
           B
-          <input name="cmpB" value={draftB} onInput={(e) => setDraftB(e.currentTarget.value)} placeholder={dimension === 'model' ? 'gpt-4o' : 'support-reply@v2'} />
+          <input name="cmpB" list="compare-options" autoComplete="off" value={draftB} onInput={(e) => setDraftB(e.currentTarget.value)} placeholder={dimension === 'model' ? 'gpt-4o' : 'support-reply@v2'} />
         </label>
         <button type="submit">Compare</button>
+        <datalist id="compare-options">
+          {keys.map((k) => (
+            <option key={k} value={k} />
+          ))}
+        </datalist>
       </form>
       {!ready ? (
         <p class="subtle">Pick two {dimension === 'model' ? 'models' : 'prompt versions'} to compare.</p>

@@ -5,7 +5,7 @@ import { api } from '../api/client.ts';
 import type { Query } from '../api/client.ts';
 import { useResource } from '../use-resource.ts';
 import { pickField, toTable, totalsByKey } from '../model/series.ts';
-import type { SeriesLike } from '../model/series.ts';
+import type { BucketRange, SeriesLike } from '../model/series.ts';
 import { columnLabel, formatterFor, formatMs, formatPercent, formatUsd } from '../model/format.ts';
 import { BarList, Lines, StackedBars } from '../components/charts.tsx';
 import { Empty, ErrorBox, Loading } from '../components/ui.tsx';
@@ -32,6 +32,15 @@ function Panel<T>({ title, res, children, wide }: { title: string; res: Resource
 
 const hasPoints = (series: readonly MetricSeries[]) => series.some((s) => s.points.length > 0);
 
+const STEP_MS: Record<string, number> = { minute: 60e3, hour: 3600e3, day: 86400e3 };
+
+function bucketRange(query: Query): BucketRange | undefined {
+  const fromMs = typeof query['from'] === 'string' ? Date.parse(query['from']) : Number.NaN;
+  const toMs = typeof query['to'] === 'string' ? Date.parse(query['to']) : Number.NaN;
+  const stepMs = STEP_MS[String(query['interval'])];
+  return Number.isNaN(fromMs) || Number.isNaN(toMs) || !stepMs ? undefined : { fromMs, toMs, stepMs };
+}
+
 export function SpendOverTimePanel({ query, queryKey }: PanelProps) {
   const res = useResource((signal) => api.metrics('spend', { ...query, groupBy: 'model' }, signal), [queryKey], { refreshMs: 30_000 });
   return (
@@ -39,7 +48,7 @@ export function SpendOverTimePanel({ query, queryKey }: PanelProps) {
       {(data) => {
         const field = pickField(data.series, SPEND_FIELDS);
         if (!field || !hasPoints(data.series)) return <Empty>No spend in this range.</Empty>;
-        return <StackedBars table={toTable(data.series, field)} format={formatUsd} label="Spend over time, stacked by model" width={1200} />;
+        return <StackedBars table={toTable(data.series, field, bucketRange(query))} format={formatUsd} label="Spend over time, stacked by model" width={1200} />;
       }}
     </Panel>
   );
@@ -77,7 +86,7 @@ export function FailurePanel({ query, queryKey }: PanelProps) {
         const classes = classRows.length > 0 ? classRows : totalsRows;
         return (
           <>
-            {rate && <Lines table={toTable(data.series, rate)} format={formatPercent} label="Failure rate over time" />}
+            {rate && <Lines table={toTable(data.series, rate, bucketRange(query))} format={formatPercent} label="Failure rate over time" />}
             {classes.length > 0 ? <BarList rows={classes.sort((a, b) => b.value - a.value)} format={(v) => String(v)} label="Failures by class" /> : <p class="subtle">No failures in this range.</p>}
           </>
         );
@@ -104,8 +113,8 @@ export function LatencyPanel({ query, queryKey }: PanelProps) {
         if (latency.length === 0 && ttft.length === 0) return <Empty>No calls in this range.</Empty>;
         return (
           <>
-            {latency.length > 0 && <Lines table={toTable(latency, 'v')} format={formatMs} label="Latency percentiles" />}
-            {ttft.length > 0 ? <Lines table={toTable(ttft, 'v')} format={formatMs} label="Time to first token percentiles" /> : <p class="subtle">No streamed calls (no TTFT) in this range.</p>}
+            {latency.length > 0 && <Lines table={toTable(latency, 'v', bucketRange(query))} format={formatMs} label="Latency percentiles" />}
+            {ttft.length > 0 ? <Lines table={toTable(ttft, 'v', bucketRange(query))} format={formatMs} label="Time to first token percentiles" /> : <p class="subtle">No streamed calls (no TTFT) in this range.</p>}
             <Totals totals={data.totals} />
           </>
         );

@@ -1,4 +1,5 @@
-import { barGeometry } from '../model/span-tree.ts';
+import { useState } from 'preact/hooks';
+import { barGeometry, visibleRows } from '../model/span-tree.ts';
 import type { TraceModel } from '../model/span-tree.ts';
 import { formatMs, formatUsd } from '../model/format.ts';
 
@@ -23,9 +24,25 @@ function labelStyle(left: number, width: number): Record<string, string> {
 /** The span tree and its timeline side by side: one row per span, bars placed on the trace's time axis. */
 export function Waterfall({ model, selectedId, onSelect }: { model: TraceModel; selectedId: string; onSelect: (spanId: string) => void }) {
   const ticks = [0, 0.25, 0.5, 0.75, 1];
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const rows = visibleRows(model.rows, collapsed);
+  const toggle = (spanId: string, fold?: boolean) => {
+    const next = new Set(collapsed);
+    if (fold ?? !next.has(spanId)) next.add(spanId);
+    else next.delete(spanId);
+    setCollapsed(next);
+  };
+  // Tree keyboard model: up/down move, left folds, right unfolds.
   const onKey = (e: KeyboardEvent, index: number) => {
+    const node = rows[index];
+    if (!node) return;
+    if ((e.key === 'ArrowLeft' || e.key === 'ArrowRight') && node.children.length > 0) {
+      e.preventDefault();
+      toggle(node.span.spanId, e.key === 'ArrowLeft');
+      return;
+    }
     const next = e.key === 'ArrowDown' ? index + 1 : e.key === 'ArrowUp' ? index - 1 : -1;
-    const row = model.rows[next];
+    const row = rows[next];
     if (!row) return;
     e.preventDefault();
     onSelect(row.span.spanId);
@@ -43,7 +60,7 @@ export function Waterfall({ model, selectedId, onSelect }: { model: TraceModel; 
           ))}
         </span>
       </div>
-      {model.rows.map((node, index) => {
+      {rows.map((node, index) => {
         const { span } = node;
         const { left, width } = barGeometry(node, model.totalMs);
         const selected = span.spanId === selectedId;
@@ -53,6 +70,7 @@ export function Waterfall({ model, selectedId, onSelect }: { model: TraceModel; 
             role="treeitem"
             aria-selected={selected}
             aria-level={node.depth + 1}
+            aria-expanded={node.children.length > 0 ? !collapsed.has(span.spanId) : undefined}
             tabIndex={selected ? 0 : -1}
             data-span-id={span.spanId}
             data-span-class={span.spanClass}
@@ -61,6 +79,22 @@ export function Waterfall({ model, selectedId, onSelect }: { model: TraceModel; 
             onKeyDown={(e) => onKey(e, index)}
           >
             <span class="wf-name" style={{ paddingLeft: `${node.depth * 14 + 4}px` }} title={span.name}>
+              {node.children.length > 0 ? (
+                <button
+                  type="button"
+                  class="fold"
+                  tabIndex={-1}
+                  aria-label={collapsed.has(span.spanId) ? `Expand ${span.name}` : `Collapse ${span.name}`}
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    toggle(span.spanId);
+                  }}
+                >
+                  {collapsed.has(span.spanId) ? '▸' : '▾'}
+                </button>
+              ) : (
+                <span class="fold" />
+              )}
               {CLASS_LABEL[span.spanClass] && <span class={`cls cls-${span.spanClass}`}>{CLASS_LABEL[span.spanClass]}</span>}
               {span.name || '(unnamed)'}
               {node.orphan && <span class="subtle"> (parent missing)</span>}
