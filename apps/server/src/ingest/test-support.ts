@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadServerConfig, type ServerConfig } from '../config.ts';
 import { startServer, type RunningServer } from '../main.ts';
-import { silentLogger } from '../ops/log.ts';
+import { silentLogger, type Logger } from '../ops/log.ts';
 
 /**
  * The real server (real chDB, real HTTP on loopback, port 0) in a fresh temp directory, for tests and
@@ -20,13 +20,13 @@ export interface TestServer extends RunningServer {
 
 export const TEST_BOOTSTRAP_KEY = 'sl_testbootstrapkey0000000000000000';
 
-export async function startTestServer(flags: Partial<Record<keyof ServerConfig, string>> = {}): Promise<TestServer> {
+export async function startTestServer(flags: Partial<Record<keyof ServerConfig, string>> = {}, logger: Logger = silentLogger): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sightline-test-'));
   const loaded = loadServerConfig({}, { port: '0', dataDir, bootstrapKey: TEST_BOOTSTRAP_KEY, ...flags });
   if (!loaded.ok) throw new Error(loaded.message);
   const server = await startServer(
     { server: loaded.config, store: { mode: 'embedded', dataDir: join(dataDir, 'clickhouse'), retentionDays: 0 } },
-    silentLogger,
+    logger,
   );
   return {
     ...server,
