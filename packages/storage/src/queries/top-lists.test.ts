@@ -41,6 +41,10 @@ describe('queryTopList', () => {
     const traces = await top('costliest-traces');
     expect(traces.items.map((i) => i.key)).toEqual([ds.traces.e, ds.traces.a, ds.traces.b, ds.traces.d]);
     expect(traces.items[1]).toMatchObject({ rootName: 'handle-request', costUsd: 0.0065, llmCallCount: 2, startTime: new Date(ds.hourMs + 600_000).toISOString() });
+    // With a filter the list comes from a span scan instead of trace_index: same rows, same shape.
+    const filtered = await top('costliest-traces', { service: 'checkout' });
+    expect(filtered.items.map((i) => i.key)).toEqual([ds.traces.e, ds.traces.a, ds.traces.b]);
+    expect(filtered.items[1]).toEqual(traces.items[1]);
     const slow = await top('slowest-calls', { limit: 2 });
     expect(slow.items.map((i) => [i.traceId, i.durationMs, i.model])).toEqual([[ds.traces.e, 2000, 'gpt-4o'], [ds.traces.c, 1500, 'mystery-1']]);
   });

@@ -2,7 +2,8 @@ import type { TopListName, TopListResponse } from '@sightline/contracts';
 import { rollupWhere, spanClassIn } from './rollup-filters.ts';
 import { projectAndWindow, spanMatchExpr } from './span-filters.ts';
 import { SqlParams, nanosToIso, secondsToIso, type QueryDriver } from './sql-params.ts';
-import { DEFAULT_TRACE_WINDOW_MS, resolveWindow } from './time-window.ts';
+import { DEFAULT_TRACE_WINDOW_MS, resolveWindow, type TimeWindow } from './time-window.ts';
+import { listTraces } from './trace-list.ts';
 import { rollupTopListSql, type RollupTopList } from './top-lists-rollup.ts';
 import { spanTopListSql, type SpanTopList } from './top-lists-spans.ts';
 
@@ -47,6 +48,7 @@ export async function queryTopList(
   } else {
     const scope = projectAndWindow(params, projectId, window);
     const match = spanMatchExpr(params, options);
+    if (list === 'costliest-traces' && match === null) return costliestTracesFromIndex(driver, projectId, window, limit, now);
     const where = match === null ? scope : `${scope} AND ${match}`;
     sql = spanTopListSql(list as SpanTopList, params, where, limit);
   }
@@ -61,4 +63,35 @@ function shapeRow(row: RawRow): TopListResponse['items'][number] {
   if (typeof startNsText === 'string') out.startTime = nanosToIso(startNsText);
   if (lastSeenSeconds !== undefined && lastSeenSeconds !== null) out.lastSeen = secondsToIso(lastSeenSeconds);
   return out;
+}
+
+/** Without filters the trace list's trace_index path answers this list without a full span scan. */
+async function costliestTracesFromIndex(
+  driver: QueryDriver,
+  projectId: string,
+  window: TimeWindow,
+  limit: number,
+  now: number,
+): Promise<TopListResponse> {
+  const page = await listTraces(
+    driver,
+    projectId,
+    { from: new Date(window.fromMs).toISOString(), to: new Date(window.toMs).toISOString(), sort: 'costUsd', order: 'desc', limit },
+    now,
+  );
+  const items = page.items
+    .filter((t) => t.costUsd > 0)
+    .map((t) => ({
+      key: t.traceId,
+      traceId: t.traceId,
+      rootName: t.rootName,
+      serviceName: t.serviceName,
+      startTime: t.startTime,
+      durationMs: t.durationMs,
+      llmCallCount: t.llmCallCount,
+      costUsd: t.costUsd,
+      userId: t.userId,
+      sessionId: t.sessionId,
+    }));
+  return { list: 'costliest-traces', items };
 }

@@ -69,6 +69,11 @@ describe('listTraces', () => {
     expect(ids(await list({ status: 'ok' }))).not.toContain(ds.traces.b);
     expect(ids(await list({ minCostUsd: 0.005 }))).toEqual([ds.traces.e, ds.traces.a]);
     expect(ids(await list({ minDurationMs: 2500 }))).toEqual([ds.traces.b, ds.traces.a]);
+    // By cost or duration the page comes from trace_index; the same filters must hold there.
+    expect(ids(await list({ sort: 'costUsd', minCostUsd: 0.005 }))).toEqual([ds.traces.e, ds.traces.a]);
+    expect(ids(await list({ sort: 'durationMs', status: 'error' }))).toEqual([ds.traces.b]);
+    expect(ids(await list({ sort: 'durationMs', order: 'asc', minDurationMs: 2500 }))).toEqual([ds.traces.a, ds.traces.b]);
+    expect(ids(await list({ sort: 'costUsd', status: 'ok', model: 'gpt-4o' }))).toEqual([ds.traces.e, ds.traces.a]);
   });
 
   it('keeps traces to the window by their start', async () => {

@@ -1,6 +1,6 @@
 import type { TraceListQuery, TraceListResponse } from '@sightline/contracts';
 import { decodeCursor, encodeCursor, type TraceCursor } from './cursor.ts';
-import { spanPredicates } from './span-filters.ts';
+import { spanMatchExpr, spanPredicates } from './span-filters.ts';
 import { SqlParams, type QueryDriver } from './sql-params.ts';
 import { dedupedSpanColumns, TRACE_AGGREGATES, toTraceListItem, type TraceAggregateRow } from './trace-aggregates.ts';
 import { DEFAULT_TRACE_WINDOW_MS, resolveWindow, type TimeWindow } from './time-window.ts';
@@ -33,12 +33,19 @@ export async function listTraces(
   const limit = pageLimit(query.limit);
   let rows: PageRow[] = [];
   let scanned: TimeWindow = window;
-  for (const scan of query.sort === 'startTime' ? narrowingScans(window, cursor, query.order) : [window]) {
-    scanned = scan;
-    rows = await pageQuery(driver, projectId, query, scan, cursor, limit);
-    if (rows.length > limit) break;
+  let hasMore: boolean;
+  const candidates = await candidatesFromIndex(driver, projectId, query, window, cursor, limit);
+  if (candidates !== null) {
+    rows = candidates.length === 0 ? [] : await pageQuery(driver, projectId, query, window, cursor, limit, candidates);
+    hasMore = candidates.length > limit;
+  } else {
+    for (const scan of query.sort === 'startTime' ? narrowingScans(window, cursor, query.order) : [window]) {
+      scanned = scan;
+      rows = await pageQuery(driver, projectId, query, scan, cursor, limit);
+      if (rows.length > limit) break;
+    }
+    hasMore = rows.length > limit;
   }
-  const hasMore = rows.length > limit;
   const page = await dropPartialTraces(driver, projectId, rows.slice(0, limit), scanned.fromMs);
   const last = rows[Math.min(rows.length, limit) - 1];
   const nextCursor =
@@ -55,9 +62,11 @@ async function pageQuery(
   scan: TimeWindow,
   cursor: TraceCursor | null,
   limit: number,
+  traceIds?: string[],
 ): Promise<PageRow[]> {
   const params = new SqlParams();
   const predicates = spanPredicates(params, projectId, scan, query);
+  if (traceIds !== undefined) predicates.where += ` AND TraceId IN ${params.bind(traceIds, 'Array(String)')}`;
   const sortColumn = SORT_COLUMNS[query.sort];
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   const having = [...predicates.having];
@@ -75,6 +84,52 @@ async function pageQuery(
      LIMIT ${limit + 1}`,
     params.values,
   );
+}
+
+/** trace_index expressions of the sorts it can answer alone (same meaning as TRACE_AGGREGATES). */
+const INDEX_SORTS = {
+  costUsd: 'sum(CostNanos)',
+  durationMs: 'toInt64(toUnixTimestamp64Nano(max(End))) - toInt64(toUnixTimestamp64Nano(min(Start)))',
+} as const;
+
+/**
+ * By cost or duration every trace in the window is a candidate, so a span scan would aggregate
+ * all of them. Without span-level filters trace_index (a row or a few per trace, already summed)
+ * picks the page's trace ids instead, and only those traces' spans are read. Returns null when
+ * the index cannot answer (start-time sort, which narrows its own scan, or span-level filters).
+ */
+async function candidatesFromIndex(
+  driver: QueryDriver,
+  projectId: string,
+  query: TraceListQuery,
+  window: TimeWindow,
+  cursor: TraceCursor | null,
+  limit: number,
+): Promise<string[] | null> {
+  if (query.sort === 'startTime' || spanMatchExpr(new SqlParams(), query) !== null) return null;
+  const sortExpr = INDEX_SORTS[query.sort];
+  const params = new SqlParams();
+  const having = [
+    `min(Start) >= fromUnixTimestamp64Milli(${params.bind(window.fromMs, 'Int64')})`,
+    `min(Start) < fromUnixTimestamp64Milli(${params.bind(window.toMs, 'Int64')})`,
+  ];
+  if (query.status === 'error') having.push('sum(Errors) > 0');
+  if (query.status === 'ok') having.push('sum(Errors) = 0');
+  if (query.minCostUsd !== undefined) having.push(`sum(CostNanos) >= ${params.bind(Math.round(query.minCostUsd * 1e9), 'Int64')}`);
+  if (query.minDurationMs !== undefined) having.push(`${INDEX_SORTS.durationMs} >= ${params.bind(Math.round(query.minDurationMs * 1e6), 'Int64')}`);
+  if (cursor !== null) {
+    const comparison = query.order === 'asc' ? '>' : '<';
+    having.push(`(${sortExpr}, TraceId) ${comparison} (${params.bind(cursor.value, 'Int64')}, ${params.bind(cursor.traceId, 'String')})`);
+  }
+  const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+  const rows = await driver.query<{ TraceId: string }>(
+    `SELECT TraceId FROM trace_index WHERE ProjectId = ${params.bind(projectId, 'String')}
+     GROUP BY TraceId HAVING ${having.join(' AND ')}
+     ORDER BY ${sortExpr} ${direction}, TraceId ${direction}
+     LIMIT ${limit + 1}`,
+    params.values,
+  );
+  return rows.map((r) => r.TraceId);
 }
 
 /** Ever wider scans from the page's edge (now, or the cursor) into the window, ending with all of it. */
