@@ -80,7 +80,21 @@ export function filterClause(filters: AlertFilters, params: Record<string, unkno
 
 const nanToNull = (expr: string) => `if(isNaN(${expr}), NULL, ${expr})`;
 
-export async function readMetric(db: AlertsDriver, projectId: string, rule: AlertRule, now: Date): Promise<{ window: MetricWindow; groups: GroupValue[] }> {
+const SQL_COMPARATORS = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+/** Groups a grouped rule reads at most per evaluation: the worst first, beyond that a warning. */
+export const MAX_GROUPS = 10_000;
+
+/**
+ * The rule's metric per group. A grouped rule returns only the groups that breach now or are firing
+ * (`firingGroups`), filtered in ClickHouse, so "any user over $5" stays cheap with many users.
+ */
+export async function readMetric(
+  db: AlertsDriver,
+  projectId: string,
+  rule: AlertRule,
+  now: Date,
+  firingGroups: readonly string[] = [],
+): Promise<{ window: MetricWindow; groups: GroupValue[]; truncated: boolean }> {
   const window = metricWindow(rule.window, now);
   const params: Record<string, unknown> = { p: projectId, to: Math.floor(now.getTime() / 1000) };
   const from = window.from;
@@ -116,13 +130,26 @@ export async function readMetric(db: AlertsDriver, projectId: string, rule: Aler
   params.from = Math.floor(from.getTime() / 1000);
   const group = rule.groupBy === null ? null : GROUP_COLUMNS[rule.groupBy];
   // Aliases differ from column names: an alias `Calls` would shadow the column inside sum(Calls).
+  let tail = '';
+  if (group !== null) {
+    params.threshold = rule.threshold;
+    params.minCalls = rule.minCalls;
+    params.firing = [...firingGroups];
+    const breach = `metric_value ${SQL_COMPARATORS[rule.comparator]} {threshold:Float64} AND call_count >= {minCalls:UInt64}`;
+    const worstFirst = rule.comparator.startsWith('g') ? 'DESC' : 'ASC';
+    tail = `GROUP BY group_key HAVING (${breach}) OR has({firing:Array(String)}, group_key)
+ORDER BY metric_value ${worstFirst}, group_key LIMIT ${MAX_GROUPS + 1}`;
+  }
   const sql = `SELECT ${group ?? "''"} AS group_key, sum(Calls) AS call_count, ${value} AS metric_value
 FROM ${window.table}
 WHERE ProjectId = {p:String} AND Bucket >= toDateTime({from:UInt32}, 'UTC') AND Bucket <= toDateTime({to:UInt32}, 'UTC')${classFilter}${filterClause(rule.filters, params)}
-${group === null ? '' : `GROUP BY group_key ORDER BY group_key LIMIT 10000`}`;
+${tail}`;
   const rows = await db.query<{ group_key: string; call_count: number | string; metric_value: number | string | null }>(sql, params);
+  const truncated = rows.length > MAX_GROUPS;
+  if (truncated) rows.length = MAX_GROUPS;
   return {
     window,
+    truncated,
     groups: rows.map((r) => ({ groupKey: r.group_key, calls: Number(r.call_count), value: r.metric_value === null ? null : Number(r.metric_value) })),
   };
 }

@@ -1,5 +1,5 @@
 import type { AlertEvent, AlertRule, EvaluationResponse } from '@sightline/contracts';
-import { readMetric } from './alert-metrics.ts';
+import { MAX_GROUPS, readMetric } from './alert-metrics.ts';
 import { newId, silentLogger, type AlertsDriver, type AlertsLogger } from './db.ts';
 import { eventType, slackBody, standardBody, type Notification, type NotificationKind } from './payload.ts';
 import type { RuleStore, StoredState } from './rule-store.ts';
@@ -48,7 +48,12 @@ export class RuleEvaluator {
 
   private async evaluateNow(projectId: string, rule: AlertRule, now: Date): Promise<EvaluationResponse> {
     const { rules } = this.deps;
-    const [metric, stored] = await Promise.all([readMetric(this.deps.db, projectId, rule, now), rules.states(projectId, rule.id)]);
+    const stored = await rules.states(projectId, rule.id);
+    const firing = stored.filter((s) => s.state === 'firing').map((s) => s.groupKey);
+    const metric = await readMetric(this.deps.db, projectId, rule, now, firing);
+    if (metric.truncated) {
+      (this.deps.logger ?? silentLogger).warn('alert rule breaches in more groups than one evaluation reads; the worst are judged', { ruleId: rule.id, limit: MAX_GROUPS });
+    }
     const previous = new Map(stored.map((s) => [s.groupKey, s]));
     const results: EvaluationResponse['groups'] = [];
     const nextStates: StoredState[] = [];
