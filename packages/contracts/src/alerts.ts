@@ -40,40 +40,40 @@ export type AlertFilters = z.infer<typeof AlertFilters>;
  * `spend` and `spend_forecast` (the budget), a fraction 0–1 for `error_rate`, milliseconds for the p95s.
  */
 const alertRuleFields = {
-    name,
-    description: z.string().max(2000).default(''),
-    metric: AlertMetric,
-    window: AlertWindow.default('24h'),
-    comparator: z.enum(ALERT_COMPARATORS).default('gt'),
-    threshold: z.number().finite().nonnegative(),
-    /** error_rate only: count only failures of this class. */
-    failureClass: z.enum(FAILURE_CLASSES).optional(),
-    /** error_rate, p95s: a group needs at least this many calls in the window to be judged. */
-    minCalls: z.number().int().nonnegative().default(0),
-    filters: AlertFilters.default({}),
-    groupBy: AlertGroupBy.optional(),
-    intervalSeconds: z.number().int().min(10).max(86_400).default(60),
-    /** Re-send while still firing after this many minutes; 0 = one notification per crossing. */
-    renotifyMinutes: z.number().int().nonnegative().max(10_080).default(0),
-    webhookIds: z.array(z.string().min(1)).max(20).default([]),
-    enabled: z.boolean().default(true),
+  name,
+  description: z.string().max(2000).default(''),
+  metric: AlertMetric,
+  window: AlertWindow.default('24h'),
+  comparator: z.enum(ALERT_COMPARATORS).default('gt'),
+  threshold: z.number().finite().nonnegative(),
+  /** error_rate only: count only failures of this class. */
+  failureClass: z.enum(FAILURE_CLASSES).optional(),
+  /** A group needs at least this many calls in the window to be judged (guards error_rate and the p95s). */
+  minCalls: z.number().int().nonnegative().default(0),
+  filters: AlertFilters.default({}),
+  groupBy: AlertGroupBy.optional(),
+  intervalSeconds: z.number().int().min(10).max(86_400).default(60),
+  /** Re-send while still firing after this many minutes; 0 = one notification per crossing. */
+  renotifyMinutes: z.number().int().nonnegative().max(10_080).default(0),
+  webhookIds: z.array(z.string().min(1)).max(20).default([]),
+  enabled: z.boolean().default(true),
 };
 
 /** Cross-field rules shared by the API body and the policy file. */
 function checkRule<T extends z.ZodType<{ metric: AlertMetric; window: AlertWindow; threshold: number; failureClass?: string | undefined }>>(schema: T): T {
   return schema
-  .refine((r) => r.metric !== 'spend_forecast' || r.window === 'month', {
-    message: "spend_forecast forecasts the calendar month: window must be 'month'",
-    path: ['window'],
-  })
-  .refine((r) => r.metric !== 'error_rate' || r.threshold <= 1, {
-    message: 'error_rate threshold is a fraction between 0 and 1 (0.05 = 5%)',
-    path: ['threshold'],
-  })
-  .refine((r) => r.failureClass === undefined || r.metric === 'error_rate', {
-    message: 'failureClass applies to error_rate rules only',
-    path: ['failureClass'],
-  });
+    .refine((r) => r.metric !== 'spend_forecast' || r.window === 'month', {
+      message: "spend_forecast forecasts the calendar month: window must be 'month'",
+      path: ['window'],
+    })
+    .refine((r) => r.metric !== 'error_rate' || r.threshold <= 1, {
+      message: 'error_rate threshold is a fraction between 0 and 1 (0.05 = 5%)',
+      path: ['threshold'],
+    })
+    .refine((r) => r.failureClass === undefined || r.metric === 'error_rate', {
+      message: 'failureClass applies to error_rate rules only',
+      path: ['failureClass'],
+    });
 }
 
 export const AlertRuleInput = checkRule(z.strictObject(alertRuleFields));
