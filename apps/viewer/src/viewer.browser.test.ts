@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { TraceListResponse } from '@sightline/contracts';
 import { REPO_ROOT, buildViewer, startReceiver, startServer, waitFor } from './testing/server-process.ts';
 import type { Receiver, RunningServer } from './testing/server-process.ts';
-import { seed } from './testing/seed.ts';
+import { LONG_MARKER, seed } from './testing/seed.ts';
 import type { Seeded } from './testing/seed.ts';
 import { XSS_MARKER } from './testing/xss-corpus.ts';
 
@@ -171,10 +171,30 @@ describe.skipIf(!haveChromium)('viewer in Chromium against the real server', () 
     await page.locator('.wf-row[data-span-class="llm"]').nth(1).click();
     await panel.getByText('Time to first token').waitFor();
 
+    await page.getByRole('link', { name: 'Session sess-alice-1' }).click();
+    await waitFor('session traces', async () => ((await rows().count()) === 1 ? true : undefined));
+    expect(await rows().first().textContent()).toContain('answer-ticket');
+    await page.goBack();
+    await page.locator('.waterfall').waitFor();
+
     await page.getByRole('button', { name: 'Collapse answer-ticket' }).click();
     expect(await page.locator('.wf-row').count()).toBe(1);
     await page.getByRole('button', { name: 'Expand answer-ticket' }).click();
     expect(await page.locator('.wf-row').count()).toBe(classes.length);
+  });
+
+  it('previews large content and loads the rest on request', async () => {
+    await page.goto(`${server.url}/traces?range=all&q=${LONG_MARKER}`);
+    await waitFor('the long trace', async () => ((await rows().count()) === 1 ? true : undefined));
+    await rows().first().locator('a.trace-link').click();
+    const user = page.locator('.span-panel .message[data-role="user"] pre');
+    await user.waitFor();
+    const preview = (await user.textContent()) ?? '';
+    expect(preview.length).toBe(4000);
+    await page.locator('.span-panel').getByRole('button', { name: /Show all \(3\d\.\d KB\)/ }).click();
+    const full = (await user.textContent()) ?? '';
+    expect(full.length).toBeGreaterThan(30_000);
+    expect(full.trimEnd().endsWith(LONG_MARKER)).toBe(true);
   });
 
   it('renders the XSS corpus as inert text: no script, no dialog, no request, no injected element', async () => {

@@ -7,6 +7,9 @@ import { XSS_PROMPT } from './xss-corpus.ts';
  * Real spans for the browser tests: the real `openai` client against the LLM simulator, wrapped by
  * the real SDK, exported over OTLP/HTTP to the real server. Returns what the test asserts against.
  */
+export const LONG_MARKER = 'LONG-CONTEXT-LINE';
+const LONG_CONTEXT = `${LONG_MARKER} `.repeat(2000);
+
 export interface Seeded {
   /** Traces sent: the viewer must list exactly these. */
   traceCount: number;
@@ -56,7 +59,8 @@ export async function seed(serverUrl: string, apiKey: string): Promise<Seeded> {
     traceCount++;
 
     // 2. Plain calls on another model and user.
-    for (const q of ['What is the capital of France?', 'Translate "hello" to German.']) {
+    // The second prompt is large (~35 KB): the trace page must show a preview and load the rest on request.
+    for (const q of ['What is the capital of France?', `Translate "hello" to German. ${LONG_CONTEXT}`]) {
       await withContext({ userId: 'bob', sessionId: 'sess-bob-1' }, () => client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: q }] }));
       traceCount++;
     }
