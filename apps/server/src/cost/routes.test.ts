@@ -10,7 +10,9 @@ import { AppError } from '../ops/errors.ts';
 import { OverrideStore } from './override-store.ts';
 import { PriceBooks } from './price-books.ts';
 import { loadPricesFile } from './prices-file.ts';
+import { registeredOpenApiRoutes } from '../api/openapi.ts';
 import { createPriceRoutes } from './routes.ts';
+import { OverrideWriteResponse, PriceTableResponse, UnpricedModelsResponse } from './schemas.ts';
 import { llmRow, openTestStore } from './test-support.ts';
 
 const HOUR = 3_600_000;
@@ -69,6 +71,7 @@ describe('/api/prices', () => {
   it('lists the effective table with its date', async () => {
     const { status, json } = await call('GET', '/api/prices');
     expect(status).toBe(200);
+    PriceTableResponse.parse(json);
     expect(json.tableDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(json.prices.find((p: { key: string }) => p.key === 'openai/gpt-4o')).toMatchObject({ source: 'bundled', kind: 'per_token', rates: { input: 2.5, cachedInput: 1.25, output: 10 } });
     expect((await call('GET', '/api/prices?at=yesterday')).status).toBe(400);
@@ -76,6 +79,7 @@ describe('/api/prices', () => {
 
   it('lists unpriced models per project', async () => {
     const { json } = await call('GET', '/api/prices/unpriced');
+    UnpricedModelsResponse.parse(json);
     expect(json.items).toEqual([expect.objectContaining({ provider: 'openai', model: 'house-model', calls: 1, inputTokens: 1000 })]);
   });
 
@@ -89,6 +93,7 @@ describe('/api/prices', () => {
   it('creates, updates and deletes an override, re-costing spans each time', async () => {
     const created = await call('POST', '/api/prices/overrides', { kind: 'per_token', provider: 'openai', model: 'gpt-4o-mini', effectiveFrom: '2020-01-01', rates: { input: 1, output: 2 } });
     expect(created.status).toBe(201);
+    OverrideWriteResponse.parse(created.json);
     expect(created.json.recost).toMatchObject({ changed: 1 });
     // 1000 × 1000 + 100 × 2000
     expect(await costOf(mini().TraceId)).toEqual({ n: 1_200_000, s: 'priced' });
@@ -124,6 +129,15 @@ describe('/api/prices', () => {
     const bulk = await call('PUT', '/api/prices/overrides', { overrides: [] });
     expect(bulk.json.recost).toMatchObject({ changed: 1 });
     expect(await costOf(house().TraceId)).toEqual({ n: 0, s: 'unpriced' });
+  });
+});
+
+describe('/api/prices in the OpenAPI document', () => {
+  it('documents every route it mounts', () => {
+    const documented = new Set(registeredOpenApiRoutes().map((r) => `${r.method.toUpperCase()} ${r.path}`));
+    const mounted = app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path.replace(/\/$/, '')}`);
+    expect(mounted.length).toBeGreaterThanOrEqual(8);
+    for (const route of mounted) expect(documented, route).toContain(route);
   });
 });
 

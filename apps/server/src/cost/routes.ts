@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { formatPath, PRICE_TABLE_DATE, PriceOverrideInput, type PriceOverride } from '@sightline/pricing';
 import type { Driver } from '@sightline/storage';
 import type { AppEnv } from '../app-env.ts';
@@ -8,7 +8,9 @@ import { errorMessage, silentLogger, type Logger } from '../ops/log.ts';
 import { OverrideStore, type StoredOverride } from './override-store.ts';
 import { PriceBooks } from './price-books.ts';
 import { overrideMatcher, toPriceRow } from './price-rows.ts';
+import './openapi-docs.ts';
 import { recostSpans, type RecostResult } from './recost.ts';
+import { OverrideBulkBody, RecostBody } from './schemas.ts';
 
 export interface PriceRoutesDeps {
   driver: Driver;
@@ -25,9 +27,6 @@ export interface PriceRoutesDeps {
   settleMs?: number;
 }
 
-const isoTime = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
-const RecostBody = z.strictObject({ from: isoTime.optional(), to: isoTime.optional(), provider: z.string().optional(), model: z.string().optional() });
-const BulkBody = z.strictObject({ overrides: z.array(PriceOverrideInput).max(1000) });
 
 async function body<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise<z.output<T>> {
   let json: unknown;
@@ -98,7 +97,7 @@ export function createPriceRoutes(deps: PriceRoutesDeps) {
     })
     .put('/overrides', async (c) => {
       const projectId = c.get('projectId');
-      const { overrides } = await body(c, BulkBody);
+      const { overrides } = await body(c, OverrideBulkBody);
       const before = await store.list(projectId);
       for (const old of before) await store.delete(projectId, old);
       const after: StoredOverride[] = [];
@@ -140,11 +139,11 @@ export function createPriceRoutes(deps: PriceRoutesDeps) {
       const req = await body(c, RecostBody);
       books.invalidate(projectId);
       const book = await books.get(projectId);
-      const from = req.from ?? new Date(Date.now() - 30 * 86_400_000);
+      const from = req.from === undefined ? new Date(Date.now() - 30 * 86_400_000) : new Date(req.from);
       const wantModel = req.model?.toLowerCase();
       const match = (provider: string, model: string) =>
         (req.provider === undefined || provider === req.provider) && (wantModel === undefined || model.toLowerCase() === wantModel);
-      const result = await recostSpans(deps.driver, book, projectId, { from, ...(req.to ? { to: req.to } : {}), match, ...recostOpts });
+      const result = await recostSpans(deps.driver, book, projectId, { from, ...(req.to === undefined ? {} : { to: new Date(req.to) }), match, ...recostOpts });
       return c.json(result);
     });
 }
