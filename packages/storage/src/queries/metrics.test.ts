@@ -37,7 +37,10 @@ describe('queryMetrics', () => {
   it('buckets by minute from the per-minute rollup and by day from the hourly one', async () => {
     const minutes = await metrics('spend', { interval: 'minute' });
     expect(minutes.series).toHaveLength(1);
-    expect(minutes.series[0]!.points.map((p) => [p.t, p.calls])).toEqual([
+    // Every minute of the hour is there; the empty ones are zero, not missing.
+    expect(minutes.series[0]!.points).toHaveLength(60);
+    expect(minutes.series[0]!.points[0]).toMatchObject({ t: iso(ds.hourMs), calls: 0, costUsd: 0 });
+    expect(minutes.series[0]!.points.filter((p) => p.calls !== 0).map((p) => [p.t, p.calls])).toEqual([
       [iso(ds.hourMs + 10 * 60_000), 2], [iso(ds.hourMs + 20 * 60_000), 3], [iso(ds.hourMs + 30 * 60_000), 1],
       [iso(ds.hourMs + 40 * 60_000), 3], [iso(ds.hourMs + 50 * 60_000), 1],
     ]);
@@ -61,6 +64,7 @@ describe('queryMetrics', () => {
 
   it('merges latency quantiles across buckets', async () => {
     const r = await metrics('latency', { interval: 'minute' });
+    expect(r.series[0]!.points[0]).toMatchObject({ calls: 0, p50DurationMs: null, outputTokensPerSecond: null });
     expect(r.totals.calls).toBe(10);
     expect(r.totals.p50DurationMs).toBeGreaterThanOrEqual(300);
     expect(r.totals.p50DurationMs).toBeLessThanOrEqual(400);

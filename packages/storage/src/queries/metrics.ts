@@ -1,7 +1,7 @@
 import { FAILURE_CLASSES, type MetricPoint, type MetricsQuery, type MetricsResponse } from '@sightline/contracts';
-import { GROUP_BY_COLUMNS, INTERVAL_PLANS, rollupWhere, spanClassIn } from './rollup-filters.ts';
-import { SqlParams, secondsToIso, toNullableNumber, type QueryDriver } from './sql-params.ts';
-import { DEFAULT_METRICS_WINDOW_MS, resolveWindow } from './time-window.ts';
+import { assertBucketCount, GROUP_BY_COLUMNS, INTERVAL_PLANS, rollupWhere, spanClassIn } from './rollup-filters.ts';
+import { SqlParams, toNullableNumber, type QueryDriver } from './sql-params.ts';
+import { DEFAULT_METRICS_WINDOW_MS, resolveWindow, type TimeWindow } from './time-window.ts';
 
 export type MetricKind = 'spend' | 'failures' | 'latency';
 
@@ -76,6 +76,7 @@ export async function queryMetrics(
   const plan = PLANS[kind];
   const interval = INTERVAL_PLANS[query.interval];
   const window = resolveWindow(query.from, query.to, DEFAULT_METRICS_WINDOW_MS, now);
+  assertBucketCount(window, interval.bucketMs);
   const params = new SqlParams();
   const where = [
     ...rollupWhere(params, projectId, window, query, interval.bucketMs),
@@ -105,18 +106,33 @@ export async function queryMetrics(
     ),
   ]);
 
-  const series = new Map<string, MetricsResponse['series'][number]>();
+  const totals = numericFields(totalRows[0] ?? {});
+  const byGroup = new Map<string, Map<number, Record<string, number | null>>>();
   for (const row of rows) {
     const { groupKey, bucket, ...values } = row;
-    let entry = series.get(groupKey);
-    if (entry === undefined) {
-      entry = { key: groupKey, points: [] };
-      series.set(groupKey, entry);
-    }
-    // zod's catchall type cannot express "t is a string, the rest numbers"; the schema checks it.
-    entry.points.push({ ...numericFields(values), t: secondsToIso(bucket) } as MetricPoint);
+    let points = byGroup.get(groupKey);
+    if (points === undefined) byGroup.set(groupKey, (points = new Map()));
+    points.set(Number(bucket) * 1000, numericFields(values));
   }
-  return { series: [...series.values()], totals: numericFields(totalRows[0] ?? {}) };
+  // Every bucket of the window is present: an empty minute is zero calls and zero cost, not a gap
+  // for a chart to draw a line across. Rates and percentiles of an empty bucket are null.
+  const gap = Object.fromEntries(Object.keys(totals).map((name) => [name, NO_VALUE_WHEN_EMPTY.test(name) ? null : 0]));
+  const buckets = bucketStarts(window, interval.bucketMs);
+  const series = [...byGroup].map(([key, points]) => ({
+    key,
+    // zod's catchall type cannot express "t is a string, the rest numbers"; the schema checks it.
+    points: buckets.map((ms) => ({ ...(points.get(ms) ?? gap), t: new Date(ms).toISOString() }) as MetricPoint),
+  }));
+  return { series, totals };
+}
+
+/** Measures that have no value (rather than zero) over no calls. */
+const NO_VALUE_WHEN_EMPTY = /Rate$|^p\d+|PerSecond$/;
+
+function bucketStarts(window: TimeWindow, bucketMs: number): number[] {
+  const starts: number[] = [];
+  for (let ms = Math.floor(window.fromMs / bucketMs) * bucketMs; ms < window.toMs; ms += bucketMs) starts.push(ms);
+  return starts;
 }
 
 function numericFields(values: Record<string, string | number | null>): Record<string, number | null> {

@@ -28,7 +28,13 @@ export const INTERVAL_PLANS: Record<Interval, IntervalPlan> = {
 };
 
 /** More points than this per series is a request for a different interval, not a chart. */
-export const MAX_BUCKETS = 10_000;
+export const MAX_BUCKETS = 3_000;
+
+export function assertBucketCount(window: TimeWindow, bucketMs: number): void {
+  if ((window.toMs - window.fromMs) / bucketMs > MAX_BUCKETS) {
+    throw new QueryError('bad_time_range', `window holds more than ${MAX_BUCKETS} buckets; pick a coarser interval`);
+  }
+}
 
 /**
  * WHERE conditions on a rollup table for project, window and the metrics filters. The window is
@@ -41,9 +47,6 @@ export function rollupWhere(
   filters: Omit<MetricsQuery, 'interval' | 'groupBy'>,
   bucketMs: number,
 ): string[] {
-  if ((window.toMs - window.fromMs) / bucketMs > MAX_BUCKETS) {
-    throw new QueryError('bad_time_range', `window holds more than ${MAX_BUCKETS} buckets; pick a coarser interval`);
-  }
   const alignedFrom = Math.floor(window.fromMs / bucketMs) * bucketMs;
   const where = [
     `ProjectId = ${params.bind(projectId, 'String')}`,

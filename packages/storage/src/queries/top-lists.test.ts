@@ -69,6 +69,11 @@ describe('queryTopList', () => {
     ]);
   });
 
+  it('accepts a long window (no buckets here, unlike the metrics)', async () => {
+    const year = await top('costliest-users', { from: new Date(ds.hourMs - 365 * 86_400_000).toISOString() });
+    expect(year.items).toHaveLength(3);
+  });
+
   it('narrows by filters', async () => {
     const users = await top('costliest-users', { service: 'support' });
     expect(users.items.map((i) => i.key)).toEqual(['user-3', 'user-1']);
