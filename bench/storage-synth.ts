@@ -1,0 +1,107 @@
+// Synthesises realistic ~4.6 KB LLM spans inside ClickHouse (`INSERT ... SELECT FROM numbers()`),
+// so 1M–10M rows cost engine time only, not JS generation and JSON parsing. The rollup and
+// trace_index views fire as for real ingest.
+import type { SpanRow } from '../packages/contracts/src/index.ts';
+import type { Driver } from '../packages/storage/src/index.ts';
+
+export const BENCH_PROJECT = 'bench_main';
+/** Spans per synthetic trace: one root agent span and four children. */
+export const SPANS_PER_TRACE = 5;
+
+const WORDS = [
+  'the', 'customer', 'order', 'refund', 'shipping', 'invoice', 'please', 'summarise', 'policy', 'account',
+  'delivery', 'address', 'payment', 'card', 'declined', 'support', 'ticket', 'priority', 'warranty', 'return',
+  'product', 'size', 'colour', 'stock', 'available', 'tomorrow', 'week', 'thanks', 'question', 'answer',
+  'JSON', 'schema', 'tool', 'call', 'search', 'database', 'result', 'score', 'document', 'chunk',
+  'assistant', 'user', 'system', 'context', 'token', 'limit', 'retry', 'error', 'timeout', 'success',
+];
+
+/** About 2.2 KB of chat-message JSON from word `seedExpr`, varied per row like real prompts. */
+function contentExpr(seedExpr: string, role: string): string {
+  const words = `[${WORDS.map((w) => `'${w}'`).join(',')}]`;
+  return `concat('[{"role":"${role}","content":"', arrayStringConcat(arrayMap(i -> ${words}[(cityHash64(${seedExpr}, i) % ${WORDS.length}) + 1], range(225)), ' '), '"}]')`;
+}
+
+/**
+ * Appends `count` spans, numbered from `offset`, spread evenly over the `days` before now. 90 % go
+ * to BENCH_PROJECT, the rest to a second project, so per-project filters have something to skip.
+ */
+export async function synthesiseSpans(driver: Driver, offset: number, count: number, days: number, total: number): Promise<void> {
+  const stepNs = Math.floor((days * 86_400e9) / total);
+  const models = `['gpt-4o-mini','gpt-4.1','claude-sonnet-4-5','claude-haiku-4-5','gemini-2.5-flash']`;
+  await driver.command(
+    `INSERT INTO spans (ProjectId, Timestamp, TraceId, SpanId, ParentSpanId, SpanName, SpanKind, ServiceName,
+  ResourceAttributes, ScopeName, ScopeVersion, SpanAttributes, Duration, StatusCode, StatusMessage, SpanClass,
+  OperationName, Provider, RequestModel, ResponseModel, InputTokens, OutputTokens, CacheReadTokens, ReasoningTokens,
+  TtftMs, FinishReasons, FailureClass, PromptName, PromptVersion, UserId, SessionId, Environment, AppVersion,
+  ServiceTier, Attempt, ValidationStatus, InputContent, OutputContent, CostNanos, CostSource, Convention)
+SELECT
+  if(trace % 10 = 0, 'bench_other', '${BENCH_PROJECT}') AS ProjectId,
+  fromUnixTimestamp64Nano(toInt64(toUnixTimestamp64Nano(now64(9)) - toInt64({total:UInt64} - n) * {step:Int64}), 'UTC') AS Timestamp,
+  lower(hex(MD5(toString(trace)))) AS TraceId,
+  substring(lower(hex(MD5(toString(n)))), 1, 16) AS SpanId,
+  if(n % ${SPANS_PER_TRACE} = 0, '', substring(lower(hex(MD5(toString(trace * ${SPANS_PER_TRACE})))), 1, 16)) AS ParentSpanId,
+  if(n % ${SPANS_PER_TRACE} = 0, 'support-agent', concat('chat ', model)) AS SpanName,
+  'Client', ['checkout', 'support'][trace % 2 + 1] AS ServiceName,
+  map('service.name', ServiceName, 'telemetry.sdk.language', 'nodejs'),
+  '@sightline/sdk', '0.1.0',
+  map('gen_ai.request.model', model, 'gen_ai.operation.name', 'chat', 'sightline.metadata.tenant', toString(trace % 50)),
+  toUInt64(200e6 + (h % 4000) * 1e6) AS Duration,
+  if(h % 50 = 0, 'Error', 'Ok') AS StatusCode,
+  if(h % 50 = 0, 'rate limited', ''),
+  if(n % ${SPANS_PER_TRACE} = 0, 'agent', 'llm'),
+  'chat',
+  if(startsWith(model, 'claude'), 'anthropic', if(startsWith(model, 'gemini'), 'gcp.gemini', 'openai')),
+  model, concat(model, '-2025'),
+  500 + h % 3000, 50 + h % 700, h % 200, h % 40,
+  if(h % 3 = 0, NULL, toFloat64(100 + h % 900)),
+  ['stop'],
+  if(h % 50 = 0, 'rate_limit', ''),
+  'support-answer', toString(1 + trace % 4),
+  concat('user-', toString(trace % 200)) AS UserId,
+  concat('session-', toString(trace % 5000)),
+  'production', '1.4.2', 'default',
+  if(h % 20 = 0, 2, 1),
+  ['', 'passed', 'failed'][h % 3 + 1],
+  ${contentExpr('n', 'user')} AS InputContent,
+  ${contentExpr('n + 1', 'assistant')} AS OutputContent,
+  toInt64((500 + h % 3000) * 150 + (50 + h % 700) * 600) AS CostNanos,
+  'priced', 'sightline'
+FROM (
+  SELECT number + {offset:UInt64} AS n, intDiv(n, ${SPANS_PER_TRACE}) AS trace, cityHash64(n) AS h,
+    ${models}[cityHash64(trace) % 5 + 1] AS model
+  FROM numbers({count:UInt64})
+)`,
+    { offset: String(offset), count: String(count), total: String(total), step: String(stepNs) },
+  );
+}
+
+/** JS-side rows of the same shape for the insert-rate measurement, with per-row varied wording. */
+export function jsSpanBatch(base: SpanRow, count: number, startIndex: number): SpanRow[] {
+  const nowNs = BigInt(Date.now()) * 1_000_000n;
+  let state = (startIndex * 2654435761) >>> 0 || 1;
+  const nextWord = (): string => {
+    // xorshift32: cheap, and varied enough that compression sees prompt-like text, not a pattern.
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return WORDS[(state >>> 0) % WORDS.length] ?? '';
+  };
+  const words = (): string => {
+    let text = '';
+    for (let w = 0; w < 225; w++) text += `${nextWord()} `;
+    return text;
+  };
+  return Array.from({ length: count }, (_, i) => {
+    const n = startIndex + i;
+    return {
+      ...base,
+      Timestamp: (nowNs - BigInt(n) * 1_000_000n).toString(),
+      TraceId: n.toString(16).padStart(32, '0'),
+      SpanId: (n + 1).toString(16).padStart(16, '0'),
+      UserId: `user-${n % 200}`,
+      InputContent: JSON.stringify([{ role: 'user', content: words() }]),
+      OutputContent: JSON.stringify([{ role: 'assistant', content: words() }]),
+    };
+  });
+}

@@ -1,0 +1,228 @@
+// Storage benchmark: insert rate into chDB and query latency at 1M (or 10M with --10m) spans.
+// Run: pnpm tsx --conditions=@sightline/source bench/storage.ts [--spans=N] [--10m] [--json]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import type { SpanRow } from '../packages/contracts/src/index.ts';
+import { spanRow } from '../packages/storage/src/testing/span-fixtures.ts';
+import { insertSpans, migrate, openDriver } from '../packages/storage/src/index.ts';
+import { BENCH_PROJECT, jsSpanBatch, synthesiseSpans } from './storage-synth.ts';
+
+export interface StorageBenchOptions {
+  /** Spans synthesised for the query measurements. Default 1M. */
+  spans?: number;
+  /** Rows pushed through insertSpans from JS for the insert rate. Default 100k. */
+  insertRows?: number;
+  /** Rows per insert batch. Default 10k. */
+  batchSize?: number;
+  /** Runs per query; the median is reported. Default 15. */
+  runs?: number;
+  /** Data directory; a fresh temp dir (removed afterwards) by default. */
+  dataDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface StorageBenchFigures {
+  cores: number;
+  /** 1-minute load average at the end: other processes on the box skew every figure. */
+  loadAverage: number;
+  spans: number;
+  avgRowBytes: number;
+  insertRowsPerSec: number;
+  insertMBPerSec: number;
+  /** CPU microseconds per inserted row, all threads (JS + engine). */
+  insertCpuUsPerRow: number;
+  /** What the CPU cost allows with every core free for Sightline: cores × 1e6 / insertCpuUsPerRow. */
+  insertRowsPerSecAllCores: number;
+  synthRowsPerSec: number;
+  bytesOnDiskPerSpan: number;
+  rollupBytesOnDisk: number;
+  queryMedianMs: Record<string, number>;
+  targets: Record<string, { value: number; target: number; ok: boolean }>;
+}
+
+export async function runStorageBench(opts: StorageBenchOptions = {}): Promise<StorageBenchFigures> {
+  const spans = opts.spans ?? 1_000_000;
+  const insertRows = opts.insertRows ?? 100_000;
+  const batchSize = opts.batchSize ?? 10_000;
+  const runs = opts.runs ?? 15;
+  const log = opts.log ?? (() => undefined);
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sightline-bench-'));
+  const driver = await openDriver({ mode: 'embedded', dataDir, database: 'bench' });
+  try {
+    await migrate(driver, { retentionDays: 30 });
+
+    // 1. Insert rate through the real path (validation, de-duplication, JSONEachRow into chDB).
+    const base = spanRow({ ProjectId: 'bench_insert' });
+    const sample = jsSpanBatch(base, 1, 0)[0];
+    const avgRowBytes = Buffer.byteLength(JSON.stringify(sample));
+    // Batches are built up front (the ingest path has them decoded already); two in flight at a time,
+    // as with concurrent ingest requests, so JSON encoding overlaps the engine's parsing.
+    const batches: SpanRow[][] = [];
+    for (let done = 0; done < insertRows; done += batchSize) {
+      batches.push(jsSpanBatch(base, Math.min(batchSize, insertRows - done), done));
+    }
+    const insertStarted = performance.now();
+    const cpuBefore = process.cpuUsage();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < batches.length) {
+        const batch = batches[next++] ?? [];
+        const result = await insertSpans(driver, batch);
+        if (result.inserted !== batch.length) throw new Error(`expected ${batch.length} inserted, got ${result.inserted}`);
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    const insertRowsPerSec = insertRows / ((performance.now() - insertStarted) / 1000);
+    // chDB runs in this process, so the process CPU time covers JSON encoding and the engine's
+    // parsing, compression and views: a per-row cost that other load on the box does not inflate.
+    const cpu = process.cpuUsage(cpuBefore);
+    const insertCpuUsPerRow = (cpu.user + cpu.system) / insertRows;
+    batches.length = 0;
+    log(`insert: ${insertRows} rows of ~${avgRowBytes} B in ${batchSize}-row batches: ${Math.round(insertRowsPerSec)} rows/s wall, ${round(insertCpuUsPerRow)} µs CPU per row`);
+
+    // 2. Synthesise the query data set inside the engine.
+    const chunk = 500_000;
+    const synthStarted = performance.now();
+    for (let offset = 0; offset < spans; offset += chunk) {
+      await synthesiseSpans(driver, offset, Math.min(chunk, spans - offset), 7, spans);
+      log(`synthesised ${Math.min(offset + chunk, spans)} / ${spans}`);
+    }
+    const synthRowsPerSec = spans / ((performance.now() - synthStarted) / 1000);
+
+    // 3. Query latency (medians; merges may still be running, as in production).
+    const [recent] = await driver.query<{ TraceId: string }>(
+      `SELECT TraceId FROM spans WHERE ProjectId = {p:String} AND ParentSpanId = '' ORDER BY Timestamp DESC LIMIT 1 OFFSET 500`,
+      { p: BENCH_PROJECT },
+    );
+    const traceId = recent?.TraceId ?? '';
+    const p = BENCH_PROJECT;
+    const queries: Record<string, () => Promise<unknown>> = {
+      traceList: () =>
+        nonEmpty(driver.query(
+          `SELECT TraceId, SpanName, ServiceName, toString(toUnixTimestamp64Nano(Timestamp)) AS start, Duration, StatusCode, UserId
+           FROM spans WHERE ProjectId = {p:String} AND ParentSpanId = '' ORDER BY Timestamp DESC LIMIT 50`,
+          { p },
+        ), 'traceList'),
+      traceDetail: async () => {
+        const [range] = await driver.query<{ s: string; e: string }>(
+          `SELECT toString(toUnixTimestamp64Nano(min(Start))) AS s, toString(toUnixTimestamp64Nano(max(End))) AS e
+           FROM trace_index WHERE ProjectId = {p:String} AND TraceId = {t:String}`,
+          { p, t: traceId },
+        );
+        const rows = await driver.query(
+          `SELECT * FROM spans WHERE ProjectId = {p:String} AND TraceId = {t:String}
+             AND Timestamp BETWEEN fromUnixTimestamp64Nano({s:Int64}, 'UTC') AND fromUnixTimestamp64Nano({e:Int64}, 'UTC')`,
+          { p, t: traceId, s: range?.s ?? '0', e: range?.e ?? '0' },
+        );
+        if (rows.length === 0) throw new Error('trace detail found no spans');
+      },
+      spendByModelHour: () =>
+        nonEmpty(driver.query(
+          `SELECT Bucket, Model, sum(CostNanos) AS cost FROM rollup_hourly
+           WHERE ProjectId = {p:String} AND Bucket >= now() - INTERVAL 7 DAY GROUP BY Bucket, Model ORDER BY Bucket, Model`,
+          { p },
+        ), 'spendByModelHour'),
+      errorRateByModel: () =>
+        nonEmpty(driver.query(
+          `SELECT Model, sum(Errors) / sum(Calls) AS errorRate FROM rollup_hourly
+           WHERE ProjectId = {p:String} AND Bucket >= now() - INTERVAL 7 DAY GROUP BY Model ORDER BY Model`,
+          { p },
+        ), 'errorRateByModel'),
+      p95LatencyByModel: () =>
+        nonEmpty(driver.query(
+          `SELECT Model, quantilesTDigestMerge(0.5, 0.95, 0.99)(DurationMsQuantiles)[2] AS p95 FROM rollup_hourly
+           WHERE ProjectId = {p:String} AND Bucket >= now() - INTERVAL 7 DAY GROUP BY Model ORDER BY Model`,
+          { p },
+        ), 'p95LatencyByModel'),
+    };
+    const queryMedianMs: Record<string, number> = {};
+    for (const [name, fn] of Object.entries(queries)) {
+      await fn(); // warm caches, as a dashboard would be
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const started = performance.now();
+        await fn();
+        times.push(performance.now() - started);
+      }
+      queryMedianMs[name] = round(median(times));
+      log(`${name}: median ${queryMedianMs[name]} ms over ${runs} runs`);
+    }
+
+    const [disk] = await driver.query<{ spanBytes: number; spanRows: number; rollupBytes: number }>(
+      `SELECT sumIf(bytes_on_disk, table = 'spans') AS spanBytes, sumIf(rows, table = 'spans') AS spanRows,
+         sumIf(bytes_on_disk, table LIKE 'rollup_%') AS rollupBytes
+       FROM system.parts WHERE database = {db:String} AND active`,
+      { db: driver.database },
+    );
+    const targets = {
+      insertRowsPerSec: target(insertRowsPerSec, 35_000, true),
+      insertRowsPerSecAllCores: target((availableParallelism() * 1e6) / insertCpuUsPerRow, 35_000, true),
+      traceListMs: target(queryMedianMs.traceList ?? NaN, 50, false),
+      traceDetailMs: target(queryMedianMs.traceDetail ?? NaN, 50, false),
+      spendByModelHourMs: target(queryMedianMs.spendByModelHour ?? NaN, 100, false),
+      errorRateByModelMs: target(queryMedianMs.errorRateByModel ?? NaN, 100, false),
+      p95LatencyByModelMs: target(queryMedianMs.p95LatencyByModel ?? NaN, 100, false),
+    };
+    return {
+      cores: availableParallelism(),
+      loadAverage: round(loadavg()[0] ?? 0),
+      spans,
+      avgRowBytes,
+      insertRowsPerSec: Math.round(insertRowsPerSec),
+      insertMBPerSec: round((insertRowsPerSec * avgRowBytes) / 1e6),
+      insertCpuUsPerRow: round(insertCpuUsPerRow),
+      insertRowsPerSecAllCores: Math.round((availableParallelism() * 1e6) / insertCpuUsPerRow),
+      synthRowsPerSec: Math.round(synthRowsPerSec),
+      bytesOnDiskPerSpan: Math.round((disk?.spanBytes ?? 0) / Math.max(1, disk?.spanRows ?? 1)),
+      rollupBytesOnDisk: disk?.rollupBytes ?? 0,
+      queryMedianMs,
+      targets,
+    };
+  } finally {
+    await driver.close();
+    if (opts.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+
+async function nonEmpty(rows: Promise<unknown[]>, name: string): Promise<void> {
+  if ((await rows).length === 0) throw new Error(`${name} returned no rows: the benchmark would time nothing`);
+}
+
+function target(value: number, goal: number, higherIsBetter: boolean): { value: number; target: number; ok: boolean } {
+  return { value: round(value), target: goal, ok: higherIsBetter ? value >= goal : value <= goal };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  const spans = process.argv.includes('--10m') ? 10_000_000 : Number(arg('spans') ?? 1_000_000);
+  const figures = await runStorageBench({
+    spans,
+    ...(arg('insert-rows') === undefined ? {} : { insertRows: Number(arg('insert-rows')) }),
+    log: (line) => console.log(line),
+  });
+  if (process.argv.includes('--json')) console.log(JSON.stringify(figures));
+  else {
+    console.log(`\nstorage bench on ${figures.cores} cores (load average ${figures.loadAverage}), ${figures.spans.toLocaleString('en')} spans (~${figures.avgRowBytes} B/row as JSON)`);
+    console.log(`insert via insertSpans: ${figures.insertRowsPerSec.toLocaleString('en')} rows/s wall (${figures.insertMBPerSec} MB/s); ${figures.insertCpuUsPerRow} µs CPU/row → ${figures.insertRowsPerSecAllCores.toLocaleString('en')} rows/s on ${figures.cores} free cores`);
+    console.log(`synthesis in-engine: ${figures.synthRowsPerSec.toLocaleString('en')} rows/s`);
+    console.log(`bytes on disk per span: ${figures.bytesOnDiskPerSpan}; rollups total ${(figures.rollupBytesOnDisk / 1e6).toFixed(1)} MB`);
+    for (const [name, t] of Object.entries(figures.targets)) {
+      const ratio = name.startsWith('insertRowsPerSec') ? t.value / t.target : t.target / t.value;
+      console.log(`${t.ok ? 'ok  ' : 'MISS'} ${name.padEnd(22)} ${String(t.value).padStart(10)}  target ${t.target}  (×${ratio.toFixed(2)} headroom)`);
+    }
+  }
+}
