@@ -29,7 +29,7 @@ for (const [kind, description] of Object.entries(DESCRIPTIONS)) {
     method: 'get',
     path: `/api/metrics/${kind}`,
     summary: `${kind[0]!.toUpperCase()}${kind.slice(1)} over time`,
-    description: `${description} One series per group (top 20 by volume) with groupBy; totals cover every group. Window defaults to the last 24 hours; minute buckets come from the per-minute rollup (kept 3 days).`,
+    description: `${description} One series per group (top 20 by volume) with groupBy, each with every bucket of the window (at most 3,000); totals cover every group. Window defaults to the last 24 hours; minute buckets come from the per-minute rollup (kept 3 days).`,
     tags: ['metrics'],
     query: MetricsQuery,
     response: MetricsResponse,

@@ -37,7 +37,7 @@ export function buildQueryDataset(projectId: string, hourMs: number, idPrefix = 
       ...a, ...llm, ParentSpanId: s(0xa0), SpanName: 'chat gpt-4o', Provider: 'openai', RequestModel: 'gpt-4o', ResponseModel: 'gpt-4o',
       PromptName: 'summarize', PromptVersion: 'v1', InputTokens: 1000, OutputTokens: 200, CacheReadTokens: 100,
       CostNanos: 4_500_000, CostSource: 'priced', TtftMs: 120, FinishReasons: ['stop'], ValidationStatus: 'passed',
-      InputContent: '[{"role":"user","content":"Where is my Parcel?"}]', OutputContent: '[{"role":"assistant","content":"It ships tomorrow"}]',
+      InputContent: '[{"role":"user","content":"Where is my Parcel?"}]', OutputContent: '[{"role":"assistant","content":"It ships tomorrow. Schöne Grüße"}]',
       SpanAttributes: { 'sightline.metadata.tier': 'gold' }, ServiceTier: 'default',
       Events: [{ Timestamp: `${BigInt(at(10, 1)) * 1_000_000n}`, Name: 'first_token', Attributes: { chunk: '1' } }],
       startMs: at(10, 0.5), durationMs: 800,

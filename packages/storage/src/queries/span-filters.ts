@@ -57,7 +57,7 @@ export function spanMatchExpr(params: SqlParams, filters: Partial<TraceFilters>)
   }
   if (filters.q !== undefined && filters.q.trim() !== '') {
     const q = params.bind(filters.q.trim(), 'String');
-    match.push(`(positionCaseInsensitive(InputContent, ${q}) > 0 OR positionCaseInsensitive(OutputContent, ${q}) > 0)`);
+    match.push(`(positionCaseInsensitiveUTF8(InputContent, ${q}) > 0 OR positionCaseInsensitiveUTF8(OutputContent, ${q}) > 0)`);
   }
   for (const pair of attrPairs(filters.attr)) {
     match.push(`SpanAttributes[${params.bind(pair.key, 'String')}] = ${params.bind(pair.value, 'String')}`);

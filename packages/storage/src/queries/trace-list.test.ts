@@ -56,6 +56,7 @@ describe('listTraces', () => {
     const byText = await list({ q: 'parcel' });
     expect(ids(byText)).toEqual([ds.traces.a]);
     expect(byText.items[0]!.spanCount).toBe(4);
+    expect(ids(await list({ q: 'SCHÖNE' }))).toEqual([ds.traces.a]);
     expect(ids(await list({ attr: 'sightline.metadata.tier=gold' }))).toEqual([ds.traces.a]);
     expect(ids(await list({ attr: 'sightline.metadata.tier=silver' }))).toEqual([]);
     expect(ids(await list({ sessionId: 'sess-1' }))).toEqual([ds.traces.b, ds.traces.a]);
