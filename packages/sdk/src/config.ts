@@ -48,7 +48,11 @@ export interface SightlineOptions {
   serverless?: boolean;
   /** Flush on SIGTERM / SIGINT / beforeExit. Default true. */
   flushOnExit?: boolean;
-  /** How long an LLM span waits for `recordValidation()`. Default 1000 ms. */
+  /**
+   * How long an LLM span waits for `recordValidation()`. Default 0: until the next event-loop turn,
+   * which covers validating in the same continuation as the awaited call. Later validation is
+   * recorded on a `validation` child span.
+   */
   validationWindowMs?: number;
   /** Check server-side budgets before each wrapped call. */
   budget?: BudgetOptions;
@@ -138,7 +142,7 @@ export function resolveConfig(options: SightlineOptions, env: Env): { config: Re
       scheduledDelayMillis: positive('scheduledDelayMillis', options.scheduledDelayMillis, 1000),
       protocol: protocol === 'http/protobuf' ? protocol : 'http/json',
       compression: compression === 'gzip' ? 'gzip' : 'none',
-      validationWindowMs: positive('validationWindowMs', options.validationWindowMs, 1000),
+      validationWindowMs: options.validationWindowMs === 0 ? 0 : positive('validationWindowMs', options.validationWindowMs, 0),
     },
   };
 }

@@ -16,14 +16,6 @@ function isApiPromise(value: unknown): value is ApiPromiseLike {
   return !!v && typeof v.then === 'function' && typeof v.parseResponse === 'function' && v.responsePromise instanceof Promise;
 }
 
-// A span whose result object is garbage-collected before the app read it (a stream never iterated,
-// a raw response never parsed) still ends, with a diagnostic rather than silently never.
-const abandoned = new FinalizationRegistry<LlmCall>((call) => {
-  if (call.finished) return;
-  call.diagnose('result_not_consumed');
-  call.finish(false);
-});
-
 /**
  * Calls the provider and observes the outcome without changing it: the same promise object (or one
  * of the same class when a budget check must run first), the same value, the same error.
@@ -78,7 +70,7 @@ function hookResult(call: LlmCall, result: unknown, onValue: (value: unknown) =>
       return value;
     };
     result.responsePromise.then(undefined, (err: unknown) => call.fail(err));
-    abandoned.register(result, call);
+    call.watch(result);
     return;
   }
   if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
@@ -143,7 +135,7 @@ export function observeStream<T>(stream: unknown, call: LlmCall, observer: Strea
     call.finish(false);
     return;
   }
-  abandoned.register(stream as object, call);
+  call.watch(stream as object);
   s.iterator = function observedIterator(this: unknown): AsyncIterator<T> {
     return observeIterator(factory.call(this), call, observer);
   };

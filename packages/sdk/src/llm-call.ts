@@ -30,6 +30,15 @@ export interface LlmCallStart {
   spanName?: string;
 }
 
+// A span whose result object is garbage-collected before the app read it (a stream never iterated,
+// a raw response never parsed) still ends, with a diagnostic rather than silently never. Calls
+// that finish unregister, so the common path costs no finalizer work.
+const abandoned = new FinalizationRegistry<LlmCall>((call) => {
+  if (call.finished) return;
+  call.diagnose('result_not_consumed');
+  call.finish(false);
+});
+
 /**
  * One LLM call being observed. Scalars go on the span at start; content is serialised once, when
  * the response is in, and the span is ended through {@link deferEnd} so a following
@@ -44,6 +53,7 @@ export class LlmCall {
   private diagnostics: string[] | undefined;
   private truncated: string[] | undefined;
   private lazy: Array<[string, () => unknown]> | undefined;
+  private watched = false;
   finished = false;
 
   constructor(start: LlmCallStart) {
@@ -75,6 +85,12 @@ export class LlmCall {
     }
     const name = start.spanName ?? (start.model ? `${start.operation} ${start.model}` : start.operation);
     this.span = sdkTracer().startSpan(name, { kind: SpanKind.CLIENT, attributes: attrs }, ctx);
+  }
+
+  /** Ends this call with a diagnostic if `target` is collected before the call finished. */
+  watch(target: object): void {
+    abandoned.register(target, this, this);
+    this.watched = true;
   }
 
   /**
@@ -154,6 +170,7 @@ export class LlmCall {
   finish(awaitValidation = true, response?: object): void {
     if (this.finished) return;
     this.finished = true;
+    if (this.watched) abandoned.unregister(this);
     const endMs = performance.now();
     try {
       if (this.firstChunkMs !== undefined) {

@@ -23,10 +23,22 @@ let sweeper: NodeJS.Timeout | undefined;
 let sweeping = false;
 const SLICE = 32;
 
+let immediate: NodeJS.Immediate | undefined;
+
 export function deferEnd(span: Span, endMs: number, seal: () => void): void {
-  pending.set(span, { endMs, dueMs: endMs + settings.validationWindowMs, seal });
-  if (!sweeper) {
-    sweeper = setInterval(sweep, Math.max(20, Math.min(100, settings.validationWindowMs / 2)));
+  const window = settings.validationWindowMs;
+  pending.set(span, { endMs, dueMs: endMs + window, seal });
+  if (window === 0) {
+    // Default: validation runs in the continuation of the awaited call, so the next turn of the
+    // event loop is late enough, and spans never live long enough to be promoted by the GC.
+    if (!immediate) {
+      immediate = setImmediate(() => {
+        immediate = undefined;
+        sweep();
+      });
+    }
+  } else if (!sweeper) {
+    sweeper = setInterval(sweep, Math.max(20, Math.min(100, window / 2)));
     sweeper.unref();
   }
 }
@@ -39,7 +51,7 @@ function sweep(): void {
     return;
   }
   sweeping = true;
-  const now = performance.now();
+  const now = performance.now() + 0.001;
   const due: Span[] = [];
   // Insertion order is end order, so the first not-yet-due span stops the scan.
   for (const [span, p] of pending) {
@@ -49,7 +61,11 @@ function sweep(): void {
   const slice = (from: number): void => {
     for (let i = from; i < Math.min(from + SLICE, due.length); i++) endNow(due[i] as Span);
     if (from + SLICE < due.length) setImmediate(slice, from + SLICE);
-    else sweeping = false;
+    else {
+      sweeping = false;
+      // Spans that arrived while slicing: pick them up on the next turn.
+      if (pending.size > 0 && settings.validationWindowMs === 0 && !immediate) immediate = setImmediate(() => ((immediate = undefined), sweep()));
+    }
   };
   slice(0);
 }

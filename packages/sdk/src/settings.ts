@@ -12,7 +12,7 @@ export interface RuntimeSettings {
   tracer: Tracer | undefined;
   budget: BudgetGuard | undefined;
   serverless: boolean;
-  /** How long a finished LLM span waits for `recordValidation()` before it is ended. */
+  /** How long a finished LLM span waits for `recordValidation()`; 0 = until the next event-loop turn. */
   validationWindowMs: number;
   flush: (() => Promise<void>) | undefined;
 }
@@ -22,7 +22,7 @@ export const settings: RuntimeSettings = {
   tracer: undefined,
   budget: undefined,
   serverless: false,
-  validationWindowMs: 1000,
+  validationWindowMs: 0,
   flush: undefined,
 };
 
