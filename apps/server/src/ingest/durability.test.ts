@@ -82,7 +82,7 @@ describe('dead letters', () => {
     const rows = fallbackNormalise(exportRequest([llmSpan(1), llmSpan(2), llmSpan(3), llmSpan(4)]).resourceSpans[0]!, { projectId: 'dead-letter-test' }).rows;
     // One row the store cannot take: a start time that is not a number.
     const bad: SpanRow = { ...rows[2]!, Timestamp: 'yesterday' };
-    spool.append([rows[0]!, rows[1]!, bad, rows[3]!]);
+    await spool.append([rows[0]!, rows[1]!, bad, rows[3]!]);
     await writer.drain();
     expect(await server.countSpans('dead-letter-test')).toBe(3);
     expect(deadLetters.count).toBe(1);

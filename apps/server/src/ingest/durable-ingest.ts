@@ -134,12 +134,12 @@ export class DurableIngest {
       this.metrics.deadLettered(outcome.deadLettered);
     } catch (err) {
       this.logger.log('warn', 'ingest.direct_insert_failed', { error: errorMessage(err), rows: unique.length, spooled: true });
-      this.toSpool(unique);
+      await this.toSpool(unique);
     }
   }
 
-  private toSpool(rows: SpanRow[]): void {
-    this.spool.append(rows);
+  private async toSpool(rows: SpanRow[]): Promise<void> {
+    await this.spool.append(rows);
     this.metrics.spooled(rows.length);
     this.writer.notify();
   }

@@ -1,4 +1,5 @@
-import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, fstatSync, unlinkSync, writevSync } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, fstatSync, unlinkSync, writev } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
@@ -12,6 +13,8 @@ import { crc32 } from 'node:zlib';
  */
 
 const HEADER = 8;
+const writevAsync = promisify(writev);
+const fdatasyncAsync = promisify(fdatasync);
 export const MAX_RECORD_BYTES = 512 * 1024 * 1024;
 
 export interface Position {
@@ -35,6 +38,8 @@ export class SegmentLog {
   private segment = 0;
   private size = 0;
   private readonly sizes = new Map<number, number>();
+  /** Appends run one at a time, in order; the write and fsync happen off the event loop. */
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly dir: string,
@@ -69,8 +74,17 @@ export class SegmentLog {
     return { truncatedBytes };
   }
 
-  /** Appends payloads as records and makes them durable before returning. */
-  appendSync(payloads: readonly Buffer[]): Position {
+  /**
+   * Appends payloads as records; resolves once they are on disk (fdatasync). Readers see a record
+   * only after that, so the writer never reads a half-written one.
+   */
+  append(payloads: readonly Buffer[]): Promise<Position> {
+    const run = this.tail.then(() => this.appendNow(payloads));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async appendNow(payloads: readonly Buffer[]): Promise<Position> {
     if (this.fd < 0) throw new Error('segment log is not open');
     if (this.size >= this.segmentBytes) this.roll();
     const parts: Buffer[] = [];
@@ -83,13 +97,13 @@ export class SegmentLog {
       parts.push(header, p);
       bytes += HEADER + p.byteLength;
     }
+    const fd = this.fd;
     let written = 0;
     while (written < bytes) {
       // writev may write partially; continue from where it stopped.
-      const remaining = sliceParts(parts, written);
-      written += writevSync(this.fd, remaining);
+      written += (await writevAsync(fd, sliceParts(parts, written))).bytesWritten;
     }
-    fdatasyncSync(this.fd);
+    await fdatasyncAsync(fd);
     this.size += bytes;
     this.sizes.set(this.segment, this.size);
     return { segment: this.segment, offset: this.size };

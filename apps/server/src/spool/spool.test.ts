@@ -19,51 +19,51 @@ const rows = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ 
 const ids = (r: SpanRow[]) => r.map((x) => x.SpanId);
 
 describe('Spool', () => {
-  it('returns appended batches in order, merged up to the row cap, and forgets committed ones across restarts', () => {
+  it('returns appended batches in order, merged up to the row cap, and forgets committed ones across restarts', async () => {
     const dir = freshDir();
     const spool = new Spool(dir);
     spool.open();
-    spool.append(rows(3, 'a'));
-    spool.append(rows(3, 'b'));
-    spool.append(rows(3, 'c'));
-    const first = spool.nextBatch(6)!;
+    await spool.append(rows(3, 'a'));
+    await spool.append(rows(3, 'b'));
+    await spool.append(rows(3, 'c'));
+    const first = (await spool.nextBatch(6))!;
     expect(ids(first.rows)).toEqual([...ids(rows(3, 'a')), ...ids(rows(3, 'b'))]);
     spool.commit(first);
     spool.close();
 
     const reopened = new Spool(dir);
     reopened.open();
-    const second = reopened.nextBatch(6)!;
+    const second = (await reopened.nextBatch(6))!;
     expect(ids(second.rows)).toEqual(ids(rows(3, 'c')));
     reopened.commit(second);
-    expect(reopened.nextBatch(6)).toBeNull();
+    expect((await reopened.nextBatch(6))).toBeNull();
     expect(reopened.pendingBytes()).toBe(0);
   });
 
-  it('redoes exactly the same range after a crash between insert and commit', () => {
+  it('redoes exactly the same range after a crash between insert and commit', async () => {
     const dir = freshDir();
     const spool = new Spool(dir);
     spool.open();
-    spool.append(rows(2, 'a'));
-    const inFlight = spool.nextBatch(10)!;
+    await spool.append(rows(2, 'a'));
+    const inFlight = (await spool.nextBatch(10))!;
     // Crash: the process dies before commit, and more data arrived meanwhile.
-    spool.append(rows(2, 'b'));
+    await spool.append(rows(2, 'b'));
     spool.close();
 
     const after = new Spool(dir);
     after.open();
-    const redo = after.nextBatch(10)!;
+    const redo = (await after.nextBatch(10))!;
     expect(redo.range).toEqual(inFlight.range);
     expect(Buffer.concat(redo.payloads).equals(Buffer.concat(inFlight.payloads))).toBe(true);
     after.commit(redo);
-    expect(ids(after.nextBatch(10)!.rows)).toEqual(ids(rows(2, 'b')));
+    expect(ids((await after.nextBatch(10))!.rows)).toEqual(ids(rows(2, 'b')));
   });
 
-  it('cuts a torn tail record on open and keeps every whole record before it', () => {
+  it('cuts a torn tail record on open and keeps every whole record before it', async () => {
     const dir = freshDir();
     const spool = new Spool(dir);
     spool.open();
-    spool.append(rows(2, 'whole'));
+    await spool.append(rows(2, 'whole'));
     spool.close();
     const segment = join(dir, 'segments', readdirSync(join(dir, 'segments'))[0]!);
     const sizeBefore = statSync(segment).size;
@@ -76,19 +76,19 @@ describe('Spool', () => {
     reopened.open();
     expect(reopened.truncatedBytesOnOpen).toBe(18);
     expect(statSync(segment).size).toBe(sizeBefore);
-    expect(ids(reopened.nextBatch(10)!.rows)).toEqual(ids(rows(2, 'whole')));
+    expect(ids((await reopened.nextBatch(10))!.rows)).toEqual(ids(rows(2, 'whole')));
     // New appends land after the cut, readable as usual.
-    reopened.append(rows(1, 'new'));
-    reopened.commit(reopened.nextBatch(2)!);
-    expect(ids(reopened.nextBatch(10)!.rows)).toEqual(ids(rows(1, 'new')));
+    await reopened.append(rows(1, 'new'));
+    reopened.commit((await reopened.nextBatch(2))!);
+    expect(ids((await reopened.nextBatch(10))!.rows)).toEqual(ids(rows(1, 'new')));
   });
 
-  it('detects a record whose bytes were corrupted (checksum) and truncates from there', () => {
+  it('detects a record whose bytes were corrupted (checksum) and truncates from there', async () => {
     const dir = freshDir();
     const spool = new Spool(dir);
     spool.open();
-    spool.append(rows(1, 'ok'));
-    spool.append(rows(1, 'flipped'));
+    await spool.append(rows(1, 'ok'));
+    await spool.append(rows(1, 'flipped'));
     spool.close();
     const segment = join(dir, 'segments', readdirSync(join(dir, 'segments'))[0]!);
     const size = statSync(segment).size;
@@ -98,17 +98,17 @@ describe('Spool', () => {
     const reopened = new Spool(dir);
     reopened.open();
     expect(reopened.truncatedBytesOnOpen).toBeGreaterThan(0);
-    expect(ids(reopened.nextBatch(10)!.rows)).toEqual(ids(rows(1, 'ok')));
+    expect(ids((await reopened.nextBatch(10))!.rows)).toEqual(ids(rows(1, 'ok')));
   });
 
-  it('rolls segments and deletes the ones wholly committed', () => {
+  it('rolls segments and deletes the ones wholly committed', async () => {
     const dir = freshDir();
     const spool = new Spool(dir, 50);
     spool.open();
-    for (let i = 0; i < 5; i++) spool.append(rows(2, `s${i}`));
+    for (let i = 0; i < 5; i++) await spool.append(rows(2, `s${i}`));
     expect(readdirSync(join(dir, 'segments')).length).toBeGreaterThan(1);
     let batch;
-    while ((batch = spool.nextBatch(2))) spool.commit(batch);
+    while ((batch = await spool.nextBatch(2))) spool.commit(batch);
     expect(spool.pendingBytes()).toBe(0);
     expect(readdirSync(join(dir, 'segments')).length).toBe(1);
   });

@@ -54,8 +54,8 @@ export class Spool {
   }
 
   /** Appends one batch durably (fsync) and returns once it would survive `kill -9`. */
-  append(rows: readonly SpanRow[]): void {
-    this.log.appendSync([Buffer.from(JSON.stringify(rows))]);
+  async append(rows: readonly SpanRow[]): Promise<void> {
+    await this.log.append([Buffer.from(JSON.stringify(rows))]);
   }
 
   /** Bytes acknowledged but not yet committed to ClickHouse. */
@@ -68,10 +68,10 @@ export class Spool {
    * rows (a single larger record goes alone). Records are whole batches, so under a backlog each
    * drained batch holds thousands of rows.
    */
-  nextBatch(maxRows: number): SpoolBatch | null {
+  async nextBatch(maxRows: number): Promise<SpoolBatch | null> {
     const { intent } = this.checkpoint;
-    if (intent) return this.readRange(intent.from, (pos) => pos.segment > intent.to.segment || (pos.segment === intent.to.segment && pos.offset >= intent.to.offset), Infinity);
-    const batch = this.readRange(this.checkpoint.committed, () => false, maxRows);
+    if (intent) return await this.readRange(intent.from, (pos) => pos.segment > intent.to.segment || (pos.segment === intent.to.segment && pos.offset >= intent.to.offset), Infinity);
+    const batch = await this.readRange(this.checkpoint.committed, () => false, maxRows);
     if (!batch) return null;
     this.checkpoint = { ...this.checkpoint, intent: batch.range };
     this.persist();
@@ -89,7 +89,7 @@ export class Spool {
     this.log.close();
   }
 
-  private readRange(from: Position, atEnd: (pos: Position) => boolean, maxRows: number): SpoolBatch | null {
+  private async readRange(from: Position, atEnd: (pos: Position) => boolean, maxRows: number): Promise<SpoolBatch | null> {
     const rows: SpanRow[] = [];
     const payloads: Buffer[] = [];
     let pos = from;
@@ -103,6 +103,8 @@ export class Spool {
       payloads.push(rec.payload);
       pos = rec.next;
       if (rows.length >= maxRows) break;
+      // Parsing a 10k-row batch takes a while: let requests in between records.
+      await new Promise((r) => setImmediate(r));
     }
     if (payloads.length === 0) return null;
     return { rows, payloads, range: { from, to: pos } };

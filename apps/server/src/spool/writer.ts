@@ -90,7 +90,7 @@ export class SpoolWriter {
   }
 
   private async drainOne(): Promise<void> {
-    const batch = this.spool.nextBatch(this.opts.maxBatchRows ?? 10_000);
+    const batch = await this.spool.nextBatch(this.opts.maxBatchRows ?? 10_000);
     if (!batch) return;
     const outcome = await insertOrDeadLetter(this.sink, this.deadLetters, batch.rows, batchToken(batch));
     this.spool.commit(batch);
