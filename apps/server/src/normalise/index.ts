@@ -75,13 +75,16 @@ function normaliseSpan(s: DecodedSpan, ss: DecodedScopeSpans, rs: DecodedResourc
   // typed usage stays on the calls so spend is never counted twice.
   const modelCall = cls === 'llm' || cls === 'embedding' || (cls === 'other' && model !== '' && extracted.present);
   const usage = modelCall ? extracted.usage : { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+  const failure = failureClass(a, s.events, s.statusCode, s.statusMessage, cls);
+  // A failed call has no usage and often no response model: saying so would only be noise.
+  const completed = failure === '' || failure === 'validation';
   if (modelCall) {
     diagnostics.push(...extracted.diagnostics);
-    if (!extracted.present && cls === 'llm') {
+    if (!extracted.present && cls === 'llm' && completed) {
       diagnostics.push(F.isStreaming(a, s.name) ? 'usage.missing: stream without include_usage' : 'usage.missing: no token counts');
     }
     if (models.request === '' && models.response === '') diagnostics.push('model.missing: no model');
-    else if (models.response === '' && cls === 'llm') diagnostics.push('model.missing: no response model');
+    else if (models.response === '' && cls === 'llm' && completed) diagnostics.push('model.missing: no response model');
     if (provider === '') diagnostics.push('provider.missing: no provider');
   }
   for (const d of F.sdkDiagnostics(a)) if (!diagnostics.includes(d)) diagnostics.push(d);
@@ -131,7 +134,7 @@ function normaliseSpan(s: DecodedSpan, ss: DecodedScopeSpans, rs: DecodedResourc
     ReasoningTokens: usage.reasoningTokens,
     TtftMs: F.ttftMsOf(a),
     FinishReasons: F.finishReasonsOf(a),
-    FailureClass: failureClass(a, s.events, s.statusCode, s.statusMessage, cls),
+    FailureClass: failure,
     PromptName: prompt.name,
     PromptVersion: prompt.version,
     UserId: F.userIdOf(a),

@@ -34,7 +34,11 @@ describe('normaliser: rules', () => {
   it('classes a failed tool span and an exception event', () => {
     expect(rowOf({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' }, { statusCode: 2 }).FailureClass).toBe('tool_error');
     const events = [{ timeUnixNano: '1', name: 'exception', attributes: { 'exception.type': 'RateLimitError', 'exception.message': '429 Too Many Requests' } }];
-    expect(rowOf(chat({}), { statusCode: 2, events }).FailureClass).toBe('rate_limit');
+    const limited = rowOf(chat({ 'gen_ai.response.model': null }), { statusCode: 2, events });
+    expect(limited.FailureClass).toBe('rate_limit');
+    // a failed call carries no usage or response model, and is not flagged for it
+    expect(limited.Diagnostics).toEqual([]);
+    expect(limited.CostSource).toBe('');
   });
 
   it('clamps impossible counts and says so', () => {
