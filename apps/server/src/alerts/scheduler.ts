@@ -35,6 +35,8 @@ export function startAlertScheduler(ctx: AlertsContext, options: SchedulerOption
   const evaluateDue = async () => {
     const now = ctx.clock.now();
     const rules = await ctx.rules.listAllEnabled();
+    const current = new Set(rules.map(({ projectId, rule }) => `${projectId}\u0000${rule.id}`));
+    for (const key of lastRun.keys()) if (!current.has(key)) lastRun.delete(key);
     for (const { projectId, rule } of rules) {
       if (stopped) return;
       const key = `${projectId}\u0000${rule.id}`;
