@@ -13,6 +13,7 @@ import type { Metrics } from './ops/metrics.ts';
 import type { PausableSink } from './ops/fault.ts';
 import { createFaultRoutes, createOpsRoutes, type Readiness } from './ops/routes.ts';
 import { serveViewer } from './ops/static.ts';
+import { CONTENT_TYPE, RPC_CODE, rpcStatus } from './ingest/otlp-response.ts';
 
 export type { AppEnv } from './app-env.ts';
 export { AppError } from './ops/errors.ts';
@@ -52,6 +53,12 @@ export function createApp(deps: AppDeps) {
   app.onError((err, c) => {
     if (err instanceof AppError) {
       if (err.retryAfterSeconds !== undefined) c.header('retry-after', String(err.retryAfterSeconds));
+      if (c.req.path.startsWith('/v1/')) {
+        // OTLP clients expect a google.rpc.Status in the encoding they sent, even for 401.
+        const format = /protobuf/i.test(c.req.header('content-type') ?? '') ? 'protobuf' : 'json';
+        const code = err.code === 'unauthorized' ? RPC_CODE.unauthenticated : RPC_CODE.invalidArgument;
+        return c.body(rpcStatus(format, code, err.message) as string, err.status, { 'content-type': CONTENT_TYPE[format] });
+      }
       return c.json({ error: { code: err.code, message: err.message } }, err.status);
     }
     if (err instanceof HTTPException) {

@@ -142,7 +142,10 @@ describe('authentication and project isolation', () => {
   const proto = { 'content-type': 'application/x-protobuf' };
 
   it('refuses a missing, malformed or unknown key with 401', async () => {
-    expect((await post(body(), proto, null)).status).toBe(401);
+    const missing = await post(body(), proto, null);
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('content-type')).toBe('application/x-protobuf');
+    expect(decodeFields(new Uint8Array(await missing.arrayBuffer())).get(1)).toBe('16'); // UNAUTHENTICATED
     expect((await post(body(), { ...proto, authorization: 'Basic abc' }, null)).status).toBe(401);
     expect((await post(body(), proto, 'sl_thisKeyWasNeverIssued0000000000')).status).toBe(401);
   });
