@@ -242,6 +242,13 @@ describe.skipIf(!haveChromium)('viewer in Chromium against the real server', () 
     expect(await top.count()).toBeGreaterThan(0);
     await shot('dashboards');
 
+    // Drill-down: a breakdown row opens the explorer filtered to it, over the same window.
+    await page.locator('ul[aria-label="Spend by user"]').getByRole('link', { name: 'alice' }).click();
+    await waitFor('alice traces', async () => ((await rows().count()) === 1 ? true : undefined));
+    expect(page.url()).toContain('userId=alice');
+    expect(await rows().first().textContent()).toContain('answer-ticket');
+    await page.goBack();
+
     await page.getByLabel('A', { exact: true }).fill('gpt-4o-mini');
     await page.getByLabel('B', { exact: true }).fill('gpt-4o');
     await page.getByRole('button', { name: 'Compare', exact: true }).click();

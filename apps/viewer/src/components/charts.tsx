@@ -1,3 +1,4 @@
+import { Link } from '../router.tsx';
 import { colorFor, niceTicks } from '../model/series.ts';
 import type { SeriesTable } from '../model/series.ts';
 
@@ -142,7 +143,20 @@ export function Lines({ table, format, label, width: W = DEFAULT_W }: { table: S
 }
 
 /** Horizontal bars for "by service / user / prompt version" breakdowns. */
-export function BarList({ rows, format, label, limit = 10 }: { rows: readonly { key: string; value: number }[]; format: (v: number) => string; label: string; limit?: number }) {
+export function BarList({
+  rows,
+  format,
+  label,
+  limit = 10,
+  hrefFor,
+}: {
+  rows: readonly { key: string; value: number }[];
+  format: (v: number) => string;
+  label: string;
+  limit?: number;
+  /** Drill-down: where a row's label links to (the explorer filtered to that key), or null. */
+  hrefFor?: (key: string) => string | null;
+}) {
   const top = rows.slice(0, limit);
   const max = Math.max(0, ...top.map((r) => r.value)) || 1;
   return (
@@ -150,7 +164,7 @@ export function BarList({ rows, format, label, limit = 10 }: { rows: readonly { 
       {top.map((r) => (
         <li key={r.key}>
           <span class="bar-label" title={r.key}>
-            {r.key}
+            {hrefFor?.(r.key) ? <Link href={hrefFor(r.key)!}>{r.key}</Link> : r.key}
           </span>
           <span class="bar-track">
             <span class="bar-fill" style={{ width: `${(r.value / max) * 100}%` }} />

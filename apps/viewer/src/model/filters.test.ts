@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeFilterCount, readExplorerState, timeBounds, traceListQuery } from './filters.ts';
+import { activeFilterCount, explorerHref, readExplorerState, timeBounds, toLocalInput, traceListQuery } from './filters.ts';
 
 describe('explorer filters in the URL', () => {
   it('reads every filter and turns it into the API query', () => {
@@ -42,5 +42,19 @@ describe('explorer filters in the URL', () => {
     const q = traceListQuery(state, 0);
     expect(q).not.toHaveProperty('model');
     expect(q['userId']).toBe('u1');
+  });
+
+  it('links a dashboard breakdown to the filtered explorer', () => {
+    expect(explorerHref('userId', 'alice', { from: '2026-01-01T00:00:00.000Z' })).toBe('/traces?userId=alice&from=2026-01-01T00%3A00%3A00.000Z');
+    expect(explorerHref('promptVersion', 'support@reply@v2', {})).toBe('/traces?promptName=support%40reply&promptVersion=v2');
+    expect(explorerHref('promptVersion', 'v2', {})).toBeNull();
+    expect(explorerHref('service', '(none)', {})).toBeNull();
+  });
+
+  it('shows absolute bounds in datetime-local inputs', () => {
+    const local = toLocalInput('2026-03-04T05:06:00.000Z');
+    expect(local).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+    expect(new Date(local).toISOString()).toBe('2026-03-04T05:06:00.000Z');
+    expect(toLocalInput('nonsense')).toBe('');
   });
 });

@@ -105,3 +105,30 @@ function stripEmpty(o: Partial<Record<string, string>>): Record<string, string> 
 export function activeFilterCount(state: ExplorerState): number {
   return Object.values(state.text).filter(Boolean).length + (state.status ? 1 : 0) + (state.failureClass ? 1 : 0) + state.attr.length;
 }
+
+/**
+ * The explorer filtered to one group of a dashboard breakdown, over the dashboard's window. Prompt
+ * versions arrive as `name@version`; the empty group ("(none)") has no filter that expresses it.
+ */
+export function explorerHref(groupBy: string, key: string, window: { from?: unknown; to?: unknown }): string | null {
+  if (key === '(none)' || key === '') return null;
+  const params = new URLSearchParams();
+  if (groupBy === 'promptVersion') {
+    const at = key.lastIndexOf('@');
+    if (at <= 0) return null;
+    params.set('promptName', key.slice(0, at));
+    params.set('promptVersion', key.slice(at + 1));
+  } else params.set(groupBy, key);
+  if (typeof window.from === 'string') params.set('from', window.from);
+  if (typeof window.to === 'string') params.set('to', window.to);
+  return `/traces?${params.toString()}`;
+}
+
+/** An ISO time as a `datetime-local` input value (local time, minutes), '' when unparseable. */
+export function toLocalInput(v: string): string {
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) return '';
+  const d = new Date(t);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

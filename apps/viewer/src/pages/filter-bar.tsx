@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { FAILURE_CLASSES, RANGES, STATUS_VALUES, activeFilterCount } from '../model/filters.ts';
+import { FAILURE_CLASSES, RANGES, STATUS_VALUES, activeFilterCount, toLocalInput } from '../model/filters.ts';
 import type { ExplorerState, TextFilter } from '../model/filters.ts';
 
 const TEXT_FIELDS: readonly (readonly [TextFilter, string, string])[] = [
@@ -15,6 +15,12 @@ const TEXT_FIELDS: readonly (readonly [TextFilter, string, string])[] = [
   ['minCostUsd', 'Min cost (USD)', '0.01'],
   ['minDurationMs', 'Min duration (ms)', '1000'],
 ];
+
+/** The URL keeps absolute UTC times, so a shared link means the same window in every time zone. */
+function localToIso(v: string): string | undefined {
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
 
 export type FilterChanges = Record<string, string | readonly string[] | undefined>;
 
@@ -77,11 +83,11 @@ export function FilterBar({ state, onChange }: { state: ExplorerState; onChange:
           <>
             <label>
               From
-              <input type="datetime-local" name="from" value={state.from} onChange={(e) => onChange({ range: 'custom', from: e.currentTarget.value || undefined })} />
+              <input type="datetime-local" name="from" value={toLocalInput(state.from)} onChange={(e) => onChange({ range: 'custom', from: localToIso(e.currentTarget.value) })} />
             </label>
             <label>
               To
-              <input type="datetime-local" name="to" value={state.to} onChange={(e) => onChange({ range: 'custom', to: e.currentTarget.value || undefined })} />
+              <input type="datetime-local" name="to" value={toLocalInput(state.to)} onChange={(e) => onChange({ range: 'custom', to: localToIso(e.currentTarget.value) })} />
             </label>
           </>
         )}

@@ -4,6 +4,7 @@ import { FAILURE_CLASSES } from '@sightline/contracts';
 import { api } from '../api/client.ts';
 import type { Query } from '../api/client.ts';
 import { useResource } from '../use-resource.ts';
+import { explorerHref } from '../model/filters.ts';
 import { pickField, toTable, totalsByKey } from '../model/series.ts';
 import type { BucketRange, SeriesLike } from '../model/series.ts';
 import { columnLabel, formatterFor, formatMs, formatPercent, formatUsd } from '../model/format.ts';
@@ -62,7 +63,7 @@ export function BreakdownPanel({ title, groupBy, query, queryKey }: PanelProps &
         const field = pickField(data.series, SPEND_FIELDS);
         const rows = field ? totalsByKey(data.series, field).filter((r) => r.value > 0) : [];
         if (rows.length === 0) return <Empty>No spend in this range.</Empty>;
-        return <BarList rows={rows} format={formatUsd} label={title} />;
+        return <BarList rows={rows} format={formatUsd} label={title} hrefFor={(key) => explorerHref(groupBy, key, { from: query['from'], to: query['to'] })} />;
       }}
     </Panel>
   );

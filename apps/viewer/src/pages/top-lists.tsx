@@ -32,7 +32,10 @@ const KEY_LABEL: Record<TopListName, string> = {
 function cell(list: TopListName, column: string, value: string | number | null, row: Record<string, unknown>) {
   if (value === null) return '—';
   const traceId = typeof row['traceId'] === 'string' ? row['traceId'] : list === 'costliest-traces' && column === 'key' ? String(value) : null;
-  if (column === 'key' && traceId) return <Link href={`/traces/${encodeURIComponent(traceId)}`}>{String(value)}</Link>;
+  const spanId = typeof row['spanId'] === 'string' ? `?span=${encodeURIComponent(row['spanId'])}` : '';
+  if (column === 'key' && traceId) return <Link href={`/traces/${encodeURIComponent(traceId)}${spanId}`}>{String(value)}</Link>;
+  if (column === 'key' && list === 'costliest-users' && value !== '') return <Link href={`/traces?userId=${encodeURIComponent(String(value))}`}>{String(value)}</Link>;
+  if (column === 'lastTraceId' && typeof value === 'string' && value) return <Link href={`/traces/${encodeURIComponent(value)}`}>{value}</Link>;
   if (column === 'traceId' && typeof value === 'string') return <Link href={`/traces/${encodeURIComponent(value)}`}>{value}</Link>;
   return typeof value === 'number' ? formatterFor(column)(value) : value;
 }
