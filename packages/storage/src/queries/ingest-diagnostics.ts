@@ -30,7 +30,7 @@ export async function queryIngestDiagnostics(
         arrayJoin(if(empty(Diagnostics), [''], Diagnostics)) AS diagnostic,
         count() AS count, toString(max(StartNs)) AS lastSeenNs
       FROM (SELECT TraceId, SpanId, ServiceName, Convention, Diagnostics, toInt64(toUnixTimestamp64Nano(Timestamp)) AS StartNs
-            FROM spans WHERE ${where.join(' AND ')} LIMIT 1 BY TraceId, SpanId)
+            FROM spans FINAL WHERE ${where.join(' AND ')})
       GROUP BY serviceName, convention, diagnostic
       ORDER BY serviceName, convention, count DESC, diagnostic
       LIMIT 1000`,

@@ -10,7 +10,7 @@ export const RETRY_LOOP_MIN_CALLS = 3;
 
 /**
  * Top lists that need raw spans (per-trace or per-span detail the rollups do not keep). `where`
- * holds project, window and filters; every raw read is de-duplicated (`LIMIT 1 BY TraceId, SpanId`).
+ * holds project, window and filters; every raw read is de-duplicated (`FINAL`, see trace-aggregates.ts).
  */
 export function spanTopListSql(list: SpanTopList, params: SqlParams, where: string, limit: number): string {
   switch (list) {
@@ -22,8 +22,8 @@ export function spanTopListSql(list: SpanTopList, params: SqlParams, where: stri
       return `SELECT SpanId AS key, TraceId AS traceId, SpanId AS spanId, SpanName AS name, ServiceName AS serviceName,
           Provider AS provider, RequestModel AS model, Duration / 1e6 AS durationMs, TtftMs AS ttftMs,
           toString(toUnixTimestamp64Nano(Timestamp)) AS startNsText, FailureClass AS failureClass
-        FROM spans WHERE ${where} AND SpanClass = ${params.bind('llm', 'String')}
-        ORDER BY Duration DESC, key LIMIT 1 BY TraceId, SpanId LIMIT ${limit}`;
+        FROM spans FINAL WHERE ${where} AND SpanClass = ${params.bind('llm', 'String')}
+        ORDER BY Duration DESC, key LIMIT ${limit}`;
     case 'validation-failures':
       return `SELECT concat(PromptName, '@', PromptVersion, ' · ', RequestModel) AS key,
           PromptName AS promptName, PromptVersion AS promptVersion, RequestModel AS model,
@@ -33,7 +33,7 @@ export function spanTopListSql(list: SpanTopList, params: SqlParams, where: stri
           toString(maxIf(StartNs, ValidationStatus = 'failed')) AS startNsText
         FROM (SELECT TraceId, SpanId, PromptName, PromptVersion, RequestModel, ValidationStatus,
                 toInt64(toUnixTimestamp64Nano(Timestamp)) AS StartNs
-              FROM spans WHERE ${where} AND ValidationStatus != '' LIMIT 1 BY TraceId, SpanId)
+              FROM spans FINAL WHERE ${where} AND ValidationStatus != '')
         GROUP BY PromptName, PromptVersion, RequestModel
         HAVING failures > 0 ORDER BY failures DESC, key LIMIT ${limit}`;
     case 'retry-loops':
@@ -47,32 +47,30 @@ const TRACE_AGGREGATE_FIELDS = `traceId, rootName, serviceName, startNsText, dur
 /**
  * Two signals of a retry loop, whichever is stronger per trace: the same (model, prompt, input)
  * sent again and again, or one logical call (`sightline.call.key`) that went past its first attempt.
+ * GROUPING SETS answers both from one scan; in the call-key set the other keys read as defaults
+ * (InputHash 0), in the identical-input set CallKey reads ''.
  */
 function retryLoopsSql(params: SqlParams, where: string, limit: number): string {
   const llm = params.bind('llm', 'String');
   const callKey = params.bind(ATTR_SIGHTLINE_CALL_KEY, 'String');
   const min = params.bind(RETRY_LOOP_MIN_CALLS, 'UInt32');
-  const deduped = `SELECT TraceId, SpanId, RequestModel, PromptName, PromptVersion, Attempt, CostNanos,
-      cityHash64(InputContent) AS InputHash, SpanAttributes[${callKey}] AS CallKey,
-      toInt64(toUnixTimestamp64Nano(Timestamp)) AS StartNs
-    FROM spans WHERE ${where} AND SpanClass = ${llm} LIMIT 1 BY TraceId, SpanId`;
   return `SELECT TraceId AS key, TraceId AS traceId,
       argMax(reason, calls) AS reason, max(calls) AS repeatedCalls,
       argMax(model, calls) AS model, argMax(promptName, calls) AS promptName,
       argMax(promptVersion, calls) AS promptVersion, argMax(costNanos, calls) / 1e9 AS costUsd,
       toString(min(firstNs)) AS startNsText
     FROM (
-      SELECT TraceId, 'identical_input' AS reason, count() AS calls, any(RequestModel) AS model,
-        any(PromptName) AS promptName, any(PromptVersion) AS promptVersion, sum(CostNanos) AS costNanos,
-        min(StartNs) AS firstNs
-      FROM (${deduped}) WHERE InputHash != cityHash64('')
-      GROUP BY TraceId, RequestModel, PromptName, PromptVersion, InputHash HAVING calls >= ${min}
-      UNION ALL
-      SELECT TraceId, 'call_key_retries' AS reason, count() AS calls, any(RequestModel) AS model,
-        any(PromptName) AS promptName, any(PromptVersion) AS promptVersion, sum(CostNanos) AS costNanos,
-        min(StartNs) AS firstNs
-      FROM (${deduped}) WHERE CallKey != ''
-      GROUP BY TraceId, CallKey HAVING calls >= ${min} AND max(Attempt) > 1
+      SELECT TraceId, if(CallKey = '', 'identical_input', 'call_key_retries') AS reason, count() AS calls,
+        any(RequestModel) AS model, any(PromptName) AS promptName, any(PromptVersion) AS promptVersion,
+        sum(CostNanos) AS costNanos, min(StartNs) AS firstNs
+      FROM (
+        SELECT TraceId, SpanId, RequestModel, PromptName, PromptVersion, Attempt, CostNanos,
+          cityHash64(InputContent) AS InputHash, SpanAttributes[${callKey}] AS CallKey,
+          toInt64(toUnixTimestamp64Nano(Timestamp)) AS StartNs
+        FROM spans FINAL WHERE ${where} AND SpanClass = ${llm})
+      GROUP BY GROUPING SETS ((TraceId, RequestModel, PromptName, PromptVersion, InputHash), (TraceId, CallKey))
+      HAVING calls >= ${min}
+        AND ((CallKey = '' AND InputHash NOT IN (0, cityHash64(''))) OR (CallKey != '' AND max(Attempt) > 1))
     )
     GROUP BY TraceId ORDER BY repeatedCalls DESC, costUsd DESC, key LIMIT ${limit}`;
 }

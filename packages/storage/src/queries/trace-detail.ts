@@ -73,11 +73,10 @@ export async function getTraceDetail(
         ContentTruncated, SpanAttributes, ResourceAttributes,
         arrayMap(x -> toString(toUnixTimestamp64Nano(x)), Events.Timestamp) AS EventTimes,
         Events.Name AS EventNames, Events.Attributes AS EventAttributes, Convention, Diagnostics
-      FROM spans
+      FROM spans FINAL
       WHERE ProjectId = ${p} AND TraceId = ${t}
         AND Timestamp >= (SELECT min(Start) ${bounds}) AND Timestamp <= (SELECT max(End) ${bounds})
       ORDER BY Timestamp, SpanId
-      LIMIT 1 BY SpanId
       LIMIT ${MAX_TRACE_SPANS + 1}`,
     params.values,
   );
