@@ -54,5 +54,7 @@ describe('anthropic example', () => {
     expect(run.stdout).toMatch(/^tools: +\S/m);
     expect(run.spans.filter((s) => s.attributes['gen_ai.provider.name'] === 'anthropic').length).toBeGreaterThanOrEqual(4);
     expect(run.spans.every((s) => s.service === 'example-anthropic')).toBe(true);
+    // One span per call: the client's own native spans must not double-count.
+    expect(run.spans.filter((s) => s.name.startsWith('anthropic.'))).toEqual([]);
   });
 });

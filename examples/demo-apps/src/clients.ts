@@ -21,7 +21,7 @@ export interface DemoClients {
   /** The model to request: `name`, unless the target serves one model only. */
   model(name: string): string;
   /** Request options asking the simulator for a scenario; nothing against a real endpoint. */
-  scenario(name: 'invalid_json' | 'tool_call' | undefined): { headers?: Record<string, string> };
+  scenario(name: 'invalid_json' | 'tool_call' | 'server_error' | undefined): { headers?: Record<string, string> };
 }
 
 export function createClients(target: LlmTarget, opts: { maxRetries: number; timeoutMs: number }): DemoClients {
@@ -34,7 +34,11 @@ export function createClients(target: LlmTarget, opts: { maxRetries: number; tim
   const anthropic =
     target.anthropicBaseURL !== undefined && target.anthropicApiKey !== undefined
       ? wrapAnthropic(
-          new Anthropic({ baseURL: target.anthropicBaseURL, apiKey: target.anthropicApiKey, maxRetries: opts.maxRetries, timeout: opts.timeoutMs }),
+          // Part of the story: the support team never configured retries, so Claude's rate limits and
+          // overloads reach users; Sightline's failure breakdown shows it.
+          // openTelemetry: false — @anthropic-ai/sdk ≥ 1.x emits its own GenAI span per call once a
+          // tracer provider is registered; with wrapAnthropic's span that would count each call twice.
+          new Anthropic({ baseURL: target.anthropicBaseURL, apiKey: target.anthropicApiKey, maxRetries: 0, timeout: opts.timeoutMs, openTelemetry: false }),
           target.simulated ? { provider: 'anthropic' } : {},
         )
       : undefined;

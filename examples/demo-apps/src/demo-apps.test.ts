@@ -2,7 +2,9 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import { startSimulator, type RunningSimulator } from '@sightline/llm-simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backfill, createClients, startTelemetry, type DemoTelemetry } from './index.ts';
+import { supportAssistant } from './apps/support-assistant.ts';
+import { backfill, createClients, startTelemetry, type DemoClients, type DemoTelemetry } from './index.ts';
+import { createRng } from './world.ts';
 
 const DAY = 86_400_000;
 let sim: RunningSimulator;
@@ -11,11 +13,12 @@ const memory = new InMemorySpanExporter();
 const nowMs = Date.now();
 let spans: ReadableSpan[] = [];
 let result: Awaited<ReturnType<typeof backfill>>;
+let clients: DemoClients;
 
 beforeAll(async () => {
   sim = await startSimulator({ seed: 1, latency: 'realistic', timeScale: 0.01, faults: { rateLimit: 0.02, serverError: 0.01 } });
   telemetry = startTelemetry({ endpoint: 'http://127.0.0.1:9', exporter: memory });
-  const clients = createClients(
+  clients = createClients(
     { openaiBaseURL: sim.openaiBaseURL, openaiApiKey: 'sim', anthropicBaseURL: sim.anthropicBaseURL, anthropicApiKey: 'sim', simulated: true },
     { maxRetries: 2, timeoutMs: 20_000 },
   );
@@ -74,5 +77,25 @@ describe('backfill through the real SDK and the simulator', () => {
     const users = new Set(spans.map((s) => attr(s, 'user.id') ?? attr(s, 'sightline.user.id')).filter(Boolean));
     expect(users.size).toBeGreaterThan(5);
     expect(spans.some((s) => attr(s, 'gen_ai.provider.name') === 'anthropic')).toBe(true);
+  });
+});
+
+describe('the week\'s story', () => {
+  it('plays the provider incident two days ago at 14:00 UTC as failed Claude calls', async () => {
+    memory.reset();
+    const day = new Date(nowMs - 2 * DAY);
+    const atMs = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 14, 10);
+    let failures = 0;
+    for (let i = 0; i < 6; i++) {
+      await supportAssistant
+        .run({ clients, rng: createRng(100 + i), atMs, nowMs, register: (id) => telemetry.registry.shifted(id, 'support-assistant', atMs, 100) })
+        .catch(() => failures++);
+    }
+    await telemetry.flush();
+    const claude = memory.getFinishedSpans().filter((s) => attr(s, 'gen_ai.provider.name') === 'anthropic');
+    expect(claude.filter((s) => s.name.startsWith('anthropic.'))).toEqual([]);
+    expect(failures).toBeGreaterThan(0);
+    expect(claude.filter((s) => s.status.code === 2).length).toBe(failures);
+    expect(claude.every((s) => Math.abs(startMs(s) - atMs) < 60_000)).toBe(true);
   });
 });

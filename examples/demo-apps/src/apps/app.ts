@@ -21,3 +21,13 @@ export interface DemoApp {
 }
 
 export const DAY_MS = 24 * 3_600_000;
+
+/**
+ * The week's provider incident: two days ago, 14:00–14:45 UTC, most Claude calls failed with 5xx.
+ * Only played against the simulator (it is a scenario, not something to ask of a real endpoint).
+ */
+export function inAnthropicIncident(run: AppRun): boolean {
+  const day = new Date(run.nowMs - 2 * DAY_MS);
+  const start = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 14, 0);
+  return run.atMs >= start && run.atMs < start + 45 * 60_000;
+}

@@ -2,7 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { traceRetrieval, traceTool, traceWorkflow, withContext, withPrompt } from '@sightline/sdk';
 import type { DemoClients } from '../clients.ts';
 import { CUSTOMERS, pickWeighted } from '../world.ts';
-import type { AppRun, DemoApp } from './app.ts';
+import { inAnthropicIncident, type AppRun, type DemoApp } from './app.ts';
 import { ARTICLES, cosine, QUESTIONS, type Article } from './knowledge-base.ts';
 
 /**
@@ -45,13 +45,14 @@ async function answerWithClaude(run: AppRun, anthropic: Anthropic, question: str
   const messages: Anthropic.MessageParam[] = [{ role: 'user', content: `${question}\n\nArticles:\n${context}` }];
   // The long, stable system prompt is marked for caching: later calls read it at a tenth of the price.
   const system: Anthropic.TextBlockParam[] = [{ type: 'text', text: SYSTEM, cache_control: { type: 'ephemeral' } }];
+  const incident = run.clients.scenario(inAnthropicIncident(run) && run.rng.chance(0.8) ? 'server_error' : undefined);
   for (let round = 0; round < 4; round++) {
     if (!escalate) {
-      const stream = anthropic.messages.stream({ model: run.clients.model('claude-haiku-4-5'), max_tokens: 400, system, messages });
+      const stream = anthropic.messages.stream({ model: run.clients.model('claude-haiku-4-5'), max_tokens: 400, system, messages }, incident);
       const final = await stream.finalMessage();
       return final.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
     }
-    const reply = await anthropic.messages.create({ model: run.clients.model('claude-haiku-4-5'), max_tokens: 400, system, messages, tools: TOOLS });
+    const reply = await anthropic.messages.create({ model: run.clients.model('claude-haiku-4-5'), max_tokens: 400, system, messages, tools: TOOLS }, incident);
     const uses = reply.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
     if (reply.stop_reason !== 'tool_use' || uses.length === 0) return reply.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
     messages.push({ role: 'assistant', content: reply.content });
