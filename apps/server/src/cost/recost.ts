@@ -13,6 +13,8 @@ export interface RecostOptions {
   batchSize?: number;
   /** Cluster name when spans are Replicated tables behind a Distributed one. */
   cluster?: string;
+  /** Which stored spans to look at; both by default. Explicit costs are never re-costed. */
+  sources?: readonly ('priced' | 'unpriced')[];
   /** How new costs reach the mutation; defaults to a scratch table locally and parameters on a cluster. */
   writeVia?: 'scratch-table' | 'parameters';
 }
@@ -51,7 +53,7 @@ interface SpanCostRow {
 
 const SEP = '\u001f';
 const RANGE = `ProjectId = {projectId:String} AND Timestamp >= fromUnixTimestamp64Nano({fromNs:Int64}, 'UTC')
-  AND Timestamp < fromUnixTimestamp64Nano({toNs:Int64}, 'UTC') AND CostSource IN ('priced', 'unpriced')`;
+  AND Timestamp < fromUnixTimestamp64Nano({toNs:Int64}, 'UTC') AND CostSource IN {sources:Array(String)}`;
 const PAIR = `concat(Provider, '${SEP}', RequestModel, '${SEP}', ResponseModel)`;
 
 /**
@@ -64,7 +66,8 @@ const PAIR = `concat(Provider, '${SEP}', RequestModel, '${SEP}', ResponseModel)`
  */
 export async function recostSpans(driver: Driver, book: PriceBook, projectId: string, opts: RecostOptions): Promise<RecostResult> {
   const to = opts.to ?? new Date(Date.now() + 86_400_000);
-  const params = { projectId, fromNs: `${opts.from.getTime()}000000`, toNs: `${to.getTime()}000000` };
+  const ns = (d: Date) => (BigInt(Math.max(0, Math.trunc(d.getTime()))) * 1_000_000n).toString();
+  const params = { projectId, fromNs: ns(opts.from), toNs: ns(to), sources: [...(opts.sources ?? ['priced', 'unpriced'])] };
   const result: RecostResult = { from: opts.from.toISOString(), to: to.toISOString(), examined: 0, changed: 0, models: [] };
   if (to <= opts.from) return result;
 
@@ -138,15 +141,15 @@ let scratchSeq = 0;
  * read with joinGet (a mutation carrying them as array parameters costs ~0.6 ms per span); on a
  * cluster, where a scratch table would exist on one node only, they travel as parameters.
  */
-async function writeCosts(driver: Driver, table: string, params: Record<string, string>, keys: string[], nanos: number[], sources: string[], local: boolean): Promise<void> {
+async function writeCosts(driver: Driver, table: string, params: Record<string, unknown>, keys: string[], nanos: number[], sources: string[], local: boolean): Promise<void> {
   if (!local) {
     await driver.command(
       `ALTER TABLE ${table} UPDATE
          CostNanos = transform(concat(TraceId, SpanId), {keys:Array(String)}, {nanos:Array(Int64)}, CostNanos),
-         CostSource = transform(concat(TraceId, SpanId), {keys:Array(String)}, {sources:Array(String)}, toString(CostSource))
+         CostSource = transform(concat(TraceId, SpanId), {keys:Array(String)}, {newSources:Array(String)}, toString(CostSource))
        WHERE ${RANGE} AND concat(TraceId, SpanId) IN {keys:Array(String)}
        SETTINGS mutations_sync = 2`,
-      { ...params, keys, nanos, sources },
+      { ...params, keys, nanos, newSources: sources },
     );
     return;
   }

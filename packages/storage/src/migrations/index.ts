@@ -4,6 +4,7 @@ import { traceIndexMigration } from './0002-trace-index.ts';
 import { rollupsMigration } from './0003-rollups.ts';
 import { projectsKeysMigration } from './0100-projects-keys.ts';
 import { priceOverridesMigration } from './0200-price-overrides.ts';
+import { priceTableStateMigration } from './0201-price-table-state.ts';
 import { alertsLeaseMigration, alertsMigration } from './0300-alerts.ts';
 
 /**
@@ -16,6 +17,7 @@ export const MIGRATIONS: Migration[] = [
   rollupsMigration,
   projectsKeysMigration,
   priceOverridesMigration,
+  priceTableStateMigration,
   alertsMigration,
   alertsLeaseMigration,
 ];
