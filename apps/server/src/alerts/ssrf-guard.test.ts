@@ -66,8 +66,14 @@ describe('SSRF guard', () => {
     expect(refusedAddressReason('8.8.8.8')).toBeNull();
   });
 
-  it('allows loopback only when the server is configured to', async () => {
+  it('allows loopback only when the server is configured to, and never cloud metadata', async () => {
     const t = await vetWebhookTarget('http://127.0.0.1:9/x', { allowPrivate: true });
     expect(t.address).toBe('127.0.0.1');
+    for (const url of ['http://169.254.169.254/latest/meta-data', 'http://[::ffff:a9fe:a9fe]/', 'http://metadata.google.internal/', 'http://[fd00:ec2::254]/']) {
+      await expect(vetWebhookTarget(url, { allowPrivate: true }), url).rejects.toThrow(/metadata/);
+    }
+    await expect(
+      vetWebhookTarget('http://rebind.example/', { allowPrivate: true, resolve: async () => [{ address: '169.254.169.254', family: 4 }] }),
+    ).rejects.toThrow(/metadata/);
   });
 });

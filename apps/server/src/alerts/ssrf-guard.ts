@@ -45,7 +45,15 @@ for (const [net, prefix] of [
   blocked.addSubnet(net, prefix, 'ipv6');
 }
 
-const BLOCKED_NAMES = [/^localhost$/i, /\.localhost$/i, /^metadata\.google\.internal$/i, /^metadata$/i];
+const BLOCKED_NAMES = [/^localhost$/i, /\.localhost$/i];
+/** Cloud instance-metadata endpoints stay refused even when private targets are allowed. */
+const METADATA_NAMES = [/^metadata\.google\.internal$/i, /^metadata$/i, /^instance-data(\.ec2\.internal)?$/i];
+const METADATA_ADDRESSES = new Set(['169.254.169.254', '169.254.170.2', '100.100.100.200', 'fd00:ec2::254', '168.63.129.16']);
+
+function isMetadataAddress(address: string): boolean {
+  const v4 = isIP(address) === 6 ? embeddedIPv4(address) : null;
+  return METADATA_ADDRESSES.has((v4 ?? address).toLowerCase());
+}
 
 /** IPv4 embedded in an IPv6 address by mapping, NAT64 or 6to4, where the v4 rules must apply. */
 function embeddedIPv4(address: string): string | null {
@@ -120,8 +128,9 @@ export async function vetWebhookTarget(
   if (url.username || url.password) throw new WebhookTargetError('credentials in the webhook URL are not allowed');
   // A trailing dot names the same host (`localhost.`) and must not dodge the name check.
   const host = (url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname).replace(/\.$/, '');
+  if (METADATA_NAMES.some((re) => re.test(host))) throw new WebhookTargetError(`${host} is a cloud metadata host name`);
   if (!options.allowPrivate && BLOCKED_NAMES.some((re) => re.test(host))) {
-    throw new WebhookTargetError(`${host} is a local or metadata host name`);
+    throw new WebhookTargetError(`${host} is a local host name`);
   }
   let addresses: { address: string; family: number }[];
   if (isIP(host)) {
@@ -133,6 +142,9 @@ export async function vetWebhookTarget(
       throw new WebhookTargetError(`cannot resolve ${host}`, { cause: error });
     }
     if (addresses.length === 0) throw new WebhookTargetError(`${host} has no address`);
+  }
+  for (const a of addresses) {
+    if (isMetadataAddress(a.address)) throw new WebhookTargetError(`refused ${host}: ${a.address} is a cloud metadata address`);
   }
   if (!options.allowPrivate) {
     for (const a of addresses) {
