@@ -66,10 +66,10 @@ describe('protobuf decoder against the reflection encoder of the OTLP .proto', (
                     trace_state: s.traceState,
                     name: s.name,
                     kind: s.kind,
-                    start_time_unix_nano: protobuf.util.Long.fromString(s.start, true),
-                    end_time_unix_nano: protobuf.util.Long.fromString(s.end, true),
+                    start_time_unix_nano: s.start,
+                    end_time_unix_nano: s.end,
                     attributes: kvs(s.attributes),
-                    events: s.eventName === undefined ? [] : [{ time_unix_nano: protobuf.util.Long.fromString(s.start, true), name: s.eventName, attributes: [] }],
+                    events: s.eventName === undefined ? [] : [{ time_unix_nano: s.start, name: s.eventName, attributes: [] }],
                     status: { code: s.statusCode, message: s.statusMessage },
                   })),
                 },
@@ -77,6 +77,7 @@ describe('protobuf decoder against the reflection encoder of the OTLP .proto', (
             },
           ],
         };
+        // fromObject turns decimal strings into exact 64-bit Longs.
         const bytes = Request.encode(Request.fromObject(message)).finish();
         const decoded = decodeOtlpProtobuf(bytes);
         const rs = decoded.resourceSpans[0]!;
