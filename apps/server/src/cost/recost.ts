@@ -49,6 +49,7 @@ interface SpanCostRow {
   ExplicitCost: string;
   AudioIn: string;
   AudioOut: string;
+  GpuSeconds: string;
 }
 
 const SEP = '\u001f';
@@ -91,7 +92,8 @@ export async function recostSpans(driver: Driver, book: PriceBook, projectId: st
          InputTokens, OutputTokens, CacheReadTokens, CacheWriteTokens, ReasoningTokens, Duration, ServiceTier,
          CostNanos, CostSource, SpanAttributes['sightline.cost.usd'] AS ExplicitCost,
          SpanAttributes['llm.token_count.prompt_details.audio'] AS AudioIn,
-         SpanAttributes['llm.token_count.completion_details.audio'] AS AudioOut
+         SpanAttributes['llm.token_count.completion_details.audio'] AS AudioOut,
+         SpanAttributes['sightline.gpu.seconds'] AS GpuSeconds
        FROM spans FINAL
        WHERE ${RANGE} AND ${PAIR} IN {keys:Array(String)}
          AND (Timestamp, TraceId, SpanId) > (fromUnixTimestamp64Nano({afterNs:Int64}, 'UTC'), {afterTrace:String}, {afterSpan:String})
@@ -109,6 +111,7 @@ export async function recostSpans(driver: Driver, book: PriceBook, projectId: st
       if (row.ExplicitCost !== '') attrs['sightline.cost.usd'] = row.ExplicitCost;
       if (row.AudioIn !== '') attrs['llm.token_count.prompt_details.audio'] = row.AudioIn;
       if (row.AudioOut !== '') attrs['llm.token_count.completion_details.audio'] = row.AudioOut;
+      if (row.GpuSeconds !== '') attrs['sightline.gpu.seconds'] = row.GpuSeconds;
       const cost = costForRow(book, { ...row, Timestamp: row.TsNs, SpanAttributes: attrs }, true, row.InputTokens + row.OutputTokens > 0);
       if (cost.CostNanos === Number(row.CostNanos) && cost.CostSource === row.CostSource) continue;
       changedKeys.push(row.TraceId + row.SpanId);

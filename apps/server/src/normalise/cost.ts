@@ -19,6 +19,9 @@ export function priceRequestForRow(row: Pick<SpanRow, 'Provider' | 'RequestModel
     reasoningTokens: row.ReasoningTokens,
     durationMs: row.Duration / 1e6,
   };
+  // GPU time the application measured itself beats wall time (queueing, streaming to a slow client).
+  const gpuSeconds = Number(row.SpanAttributes['sightline.gpu.seconds'] ?? '');
+  if (row.SpanAttributes['sightline.gpu.seconds'] !== undefined && Number.isFinite(gpuSeconds) && gpuSeconds >= 0) usage.durationMs = gpuSeconds * 1000;
   const audioIn = attrInt(row.SpanAttributes, 'llm.token_count.prompt_details.audio');
   const audioOut = attrInt(row.SpanAttributes, 'llm.token_count.completion_details.audio');
   if (audioIn > 0) usage.audioInputTokens = audioIn;

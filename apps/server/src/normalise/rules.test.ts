@@ -102,5 +102,8 @@ describe('normaliser: rules', () => {
     const { rows } = normaliseResourceSpans(resourceSpans([span('s', chat({ 'gen_ai.request.model': 'Qwen/Qwen2.5-7B-Instruct', 'gen_ai.response.model': 'Qwen/Qwen2.5-7B-Instruct' }))]), { ...ctx, priceBook: book });
     // 1500 ms × 1_800_000_000 nano/h ÷ (3_600_000 × 4) = 187_500 — priced even without token counts
     expect(rows[0]).toMatchObject({ CostSource: 'priced', CostNanos: 187_500 });
+    const measured = normaliseResourceSpans(resourceSpans([span('s', chat({ 'gen_ai.request.model': 'Qwen/Qwen2.5-7B-Instruct', 'gen_ai.response.model': 'Qwen/Qwen2.5-7B-Instruct', 'sightline.gpu.seconds': 0.8 }))]), { ...ctx, priceBook: book });
+    // GPU seconds sent by the app win over wall time: 800 ms × 1_800_000_000 ÷ (3_600_000 × 4) = 100_000
+    expect(measured.rows[0]).toMatchObject({ CostSource: 'priced', CostNanos: 100_000 });
   });
 });
