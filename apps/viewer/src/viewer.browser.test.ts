@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import { chromiumAvailable, launchChromium } from './testing/chromium.ts';
 import { TraceListResponse } from '@sightline/contracts';
 import { REPO_ROOT, buildViewer, startReceiver, startServer, waitFor } from './testing/server-process.ts';
 import type { Receiver, RunningServer } from './testing/server-process.ts';
@@ -16,12 +16,7 @@ import { XSS_MARKER } from './testing/xss-corpus.ts';
  * loopback, so the viewer must ask for a key first.
  */
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env['CI'] === 'true') throw new Error(`viewer browser tests: Chromium not found at ${CHROMIUM} (CI=true requires it)`);
-  console.warn(`viewer browser tests skipped: Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
-}
+const haveChromium = chromiumAvailable();
 
 const SHOTS = join(REPO_ROOT, 'test-artifacts/screenshots');
 const KEY = `sl_e2e_${Math.random().toString(36).slice(2)}_${Date.now()}`;
@@ -59,10 +54,7 @@ describe.skipIf(!haveChromium)('viewer in Chromium against the real server', () 
       const list = TraceListResponse.parse(await api('/api/traces?range=all&limit=100'));
       return list.items.length >= seeded.traceCount ? list : undefined;
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     // Any request leaving this server is a failure: model content must never make the viewer fetch.
     await context.route('**/*', (route) => {
