@@ -11,6 +11,9 @@ const MAP = 'Map(LowCardinality(String), String)';
  * (ProjectId, Timestamp, TraceId, SpanId) serves "latest traces of a project" in read order and a
  * trace fetch bounded by trace_index's start/end; a redelivered span has the same Timestamp, so the
  * key still identifies it.
+ *
+ * Granules are capped at 1 MiB (not the default 10 MiB): with ~4.6 KB spans a trace fetch then
+ * decompresses ~200 rows of content instead of ~2,000, 2.5–4× faster on the benchmark.
  */
 export const spansMigration: Migration = {
   id: '0001-spans',
@@ -89,7 +92,7 @@ export const spansMigration: Migration = {
 ENGINE = ${ctx.engine('ReplacingMergeTree(IngestedAt)', { sharded: true })}
 PARTITION BY ${partition}
 ORDER BY (ProjectId, Timestamp, TraceId, SpanId)${ctx.ttl('toDateTime(Timestamp)')}
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, non_replicated_deduplication_window = 10000`,
+SETTINGS index_granularity = 8192, index_granularity_bytes = 1048576, ttl_only_drop_parts = 1, non_replicated_deduplication_window = 10000`,
       // Sharding by trace keeps a whole trace on one shard.
       ...ctx.distributed('spans', 'cityHash64(TraceId)'),
     ];
