@@ -6,6 +6,7 @@ import { projectsKeysMigration } from './0100-projects-keys.ts';
 import { priceOverridesMigration } from './0200-price-overrides.ts';
 import { priceTableStateMigration } from './0201-price-table-state.ts';
 import { alertsLeaseMigration, alertsMigration } from './0300-alerts.ts';
+import { queryColumnsMigration } from './0400-query-columns.ts';
 
 /**
  * Every migration, in id order. Other parts append one line each for their metadata tables
@@ -20,4 +21,5 @@ export const MIGRATIONS: Migration[] = [
   priceTableStateMigration,
   alertsMigration,
   alertsLeaseMigration,
+  queryColumnsMigration,
 ];

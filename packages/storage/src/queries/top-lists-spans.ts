@@ -1,5 +1,4 @@
 import type { TopListName } from '@sightline/contracts';
-import { ATTR_SIGHTLINE_CALL_KEY } from '@sightline/contracts/semconv';
 import { dedupedSpanColumns, TRACE_AGGREGATES } from './trace-aggregates.ts';
 import type { SqlParams } from './sql-params.ts';
 
@@ -48,11 +47,11 @@ const TRACE_AGGREGATE_FIELDS = `traceId, rootName, serviceName, startNsText, dur
  * Two signals of a retry loop, whichever is stronger per trace: the same (model, prompt, input)
  * sent again and again, or one logical call (`sightline.call.key`) that went past its first attempt.
  * GROUPING SETS answers both from one scan; in the call-key set the other keys read as defaults
- * (InputHash 0), in the identical-input set CallKey reads ''.
+ * (InputHash 0), in the identical-input set CallKey reads ''. InputHash and CallKey are columns
+ * materialized at insert (migration 0400), so neither prompts nor attribute maps are read.
  */
 function retryLoopsSql(params: SqlParams, where: string, limit: number): string {
   const llm = params.bind('llm', 'String');
-  const callKey = params.bind(ATTR_SIGHTLINE_CALL_KEY, 'String');
   const min = params.bind(RETRY_LOOP_MIN_CALLS, 'UInt32');
   return `SELECT TraceId AS key, TraceId AS traceId,
       argMax(reason, calls) AS reason, max(calls) AS repeatedCalls,
@@ -64,8 +63,7 @@ function retryLoopsSql(params: SqlParams, where: string, limit: number): string 
         any(RequestModel) AS model, any(PromptName) AS promptName, any(PromptVersion) AS promptVersion,
         sum(CostNanos) AS costNanos, min(StartNs) AS firstNs
       FROM (
-        SELECT TraceId, SpanId, RequestModel, PromptName, PromptVersion, Attempt, CostNanos,
-          cityHash64(InputContent) AS InputHash, SpanAttributes[${callKey}] AS CallKey,
+        SELECT TraceId, SpanId, RequestModel, PromptName, PromptVersion, Attempt, CostNanos, InputHash, CallKey,
           toInt64(toUnixTimestamp64Nano(Timestamp)) AS StartNs
         FROM spans FINAL WHERE ${where} AND SpanClass = ${llm})
       GROUP BY GROUPING SETS ((TraceId, RequestModel, PromptName, PromptVersion, InputHash), (TraceId, CallKey))

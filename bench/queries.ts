@@ -1,0 +1,98 @@
+// Query API benchmark: the storage query functions the /api routes call, timed on synthetic spans.
+// Run: pnpm tsx --conditions=@sightline/source bench/queries.ts [--spans=N] [--runs=N] [--json]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { MetricsQuery, TraceListQuery } from '../packages/contracts/src/index.ts';
+import {
+  compareSides,
+  getTraceDetail,
+  listTraces,
+  migrate,
+  openDriver,
+  queryMetrics,
+  queryTopList,
+} from '../packages/storage/src/index.ts';
+import { BENCH_PROJECT, synthesiseSpans } from './storage-synth.ts';
+
+export interface QueryBenchFigures {
+  cores: number;
+  /** 1-minute load average at the end: other processes on the box skew every figure. */
+  loadAverage: number;
+  spans: number;
+  /** Median milliseconds per query function, over `runs` runs after one warm-up. */
+  medianMs: Record<string, number>;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+export async function runQueryBench(opts: { spans?: number; runs?: number; log?: (line: string) => void } = {}): Promise<QueryBenchFigures> {
+  const spans = opts.spans ?? 1_000_000;
+  const runs = opts.runs ?? 9;
+  const log = opts.log ?? (() => undefined);
+  const dataDir = mkdtempSync(join(tmpdir(), 'sightline-query-bench-'));
+  const driver = await openDriver({ mode: 'embedded', dataDir, database: 'bench' });
+  try {
+    await migrate(driver);
+    const chunk = 250_000;
+    for (let offset = 0; offset < spans; offset += chunk) {
+      await synthesiseSpans(driver, offset, Math.min(chunk, spans - offset), 7, spans);
+      log(`synthesised ${Math.min(offset + chunk, spans)} / ${spans} spans over 7 days`);
+    }
+    const p = BENCH_PROJECT;
+    const week = new Date(Date.now() - 7 * 86_400_000).toISOString();
+    const latest = await listTraces(driver, p, TraceListQuery.parse({}));
+    const traceId = latest.items.at(-1)?.traceId;
+    if (traceId === undefined) throw new Error('the synthetic data set produced no traces');
+    const [model] = await driver.query<{ m: string }>('SELECT any(Model) AS m FROM rollup_hourly WHERE ProjectId = {p:String} AND Model != \'\'', { p });
+    const [other] = await driver.query<{ m: string }>('SELECT any(Model) AS m FROM rollup_hourly WHERE ProjectId = {p:String} AND Model NOT IN (\'\', {a:String})', { p, a: model?.m ?? '' });
+
+    const cases: Record<string, () => Promise<unknown>> = {
+      'traces: latest 50 (7 d)': () => listTraces(driver, p, TraceListQuery.parse({})),
+      'traces: page 2 by cursor': () => listTraces(driver, p, TraceListQuery.parse({ cursor: latest.nextCursor ?? undefined })),
+      'traces: costliest 50 (7 d)': () => listTraces(driver, p, TraceListQuery.parse({ sort: 'costUsd' })),
+      'traces: user filter (7 d)': () => listTraces(driver, p, TraceListQuery.parse({ userId: 'user-7' })),
+      'traces: free text q (7 d)': () => listTraces(driver, p, TraceListQuery.parse({ q: 'warranty refund' })),
+      'trace detail': () => getTraceDetail(driver, p, traceId),
+      'metrics: spend by model, hourly (7 d)': () => queryMetrics(driver, p, 'spend', MetricsQuery.parse({ groupBy: 'model', from: week })),
+      'metrics: failures by provider, hourly (7 d)': () => queryMetrics(driver, p, 'failures', MetricsQuery.parse({ groupBy: 'provider', from: week })),
+      'metrics: latency by model, minute (24 h)': () => queryMetrics(driver, p, 'latency', MetricsQuery.parse({ groupBy: 'model', interval: 'minute' })),
+      'top: costliest users (7 d)': () => queryTopList(driver, p, 'costliest-users', { limit: 20 }),
+      'top: costliest traces (7 d)': () => queryTopList(driver, p, 'costliest-traces', { limit: 20 }),
+      'top: slowest calls (7 d)': () => queryTopList(driver, p, 'slowest-calls', { limit: 20 }),
+      'top: retry loops (7 d)': () => queryTopList(driver, p, 'retry-loops', { limit: 20 }),
+      'compare two models (7 d)': () => compareSides(driver, p, { dimension: 'model', a: model?.m ?? 'a', b: other?.m ?? 'b' }),
+    };
+    const medianMs: Record<string, number> = {};
+    for (const [name, fn] of Object.entries(cases)) {
+      await fn();
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const started = performance.now();
+        await fn();
+        times.push(performance.now() - started);
+      }
+      medianMs[name] = Math.round(median(times) * 10) / 10;
+      log(`${name}: median ${medianMs[name]} ms`);
+    }
+    const loadAverage = Math.round((loadavg()[0] ?? 0) * 10) / 10;
+    log(`(${availableParallelism()} cores, load average ${loadAverage}: other processes skew these figures)`);
+    return { cores: availableParallelism(), loadAverage, spans, medianMs };
+  } finally {
+    await driver.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  const json = process.argv.includes('--json');
+  const figures = await runQueryBench({
+    spans: Number(arg('spans') ?? 1_000_000),
+    runs: Number(arg('runs') ?? 9),
+    log: json ? undefined : (line) => console.log(line),
+  });
+  if (json) console.log(JSON.stringify(figures));
+}
