@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,18 @@ describe('embedded data directory lock', () => {
     const dead = spawnSync(process.execPath, ['-e', '0']).pid;
     writeFileSync(join(dataDir, LOCK_FILE_NAME), `${dead}\n`);
     expect(await openInChildProcess(dataDir)).toEqual({ opened: true });
+  });
+
+  it('treats a fresh empty lock file as a process mid-open, and an old one as stale', async () => {
+    const dataDir = freshDir();
+    const lockPath = join(dataDir, LOCK_FILE_NAME);
+    writeFileSync(lockPath, '');
+    expect(() => acquireDataDirLock(dataDir)).toThrow(/being opened by another Sightline process/);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lockPath, old, old);
+    const release = acquireDataDirLock(dataDir);
+    expect(readFileSync(lockPath, 'utf8').trim()).toBe(String(process.pid));
+    release();
   });
 
   it('counts nested locks within one process and releases on the last', () => {

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StorageError, describeCause } from '../errors.ts';
 
@@ -39,6 +39,10 @@ export function acquireDataDirLock(dataDir: string): () => void {
       }
     }
     const holder = readHolderPid(lockPath);
+    if (holder === undefined && ageMs(lockPath) < 5_000) {
+      // Another process has just created the file and is about to write its pid.
+      throw new StorageError('DATA_DIR_LOCKED', `the data directory ${dir} is being opened by another Sightline process`);
+    }
     if (holder !== undefined && holder !== process.pid && isAlive(holder)) {
       throw new StorageError(
         'DATA_DIR_LOCKED',
@@ -46,7 +50,7 @@ export function acquireDataDirLock(dataDir: string): () => void {
           'stop it, or point SIGHTLINE_DATA_DIR at another directory',
       );
     }
-    // Stale (dead pid, or a half-written file from a crash between create and write): take it over.
+    // Stale (dead pid, or an empty file left by a crash between create and write): take it over.
     rmSync(lockPath, { force: true });
   }
   throw new StorageError('DATA_DIR_LOCKED', `could not take the lock on the data directory ${dir} (lock file ${lockPath} keeps reappearing)`);
@@ -84,5 +88,14 @@ function isAlive(pid: number): boolean {
   } catch (cause) {
     // EPERM: the process exists but belongs to someone else, so it is alive.
     return (cause as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function ageMs(lockPath: string): number {
+  try {
+    return Date.now() - statSync(lockPath).mtimeMs;
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return Number.POSITIVE_INFINITY;
+    throw new StorageError('DATA_DIR_UNUSABLE', `cannot read the lock file ${lockPath}: ${describeCause(cause)}`, { cause });
   }
 }
