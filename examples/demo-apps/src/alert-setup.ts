@@ -11,6 +11,7 @@ export interface AlertSetup {
 }
 
 const RULE_NAME = 'Daily LLM spend over budget';
+const WEBHOOK_PREFIX = 'Demo receiver';
 
 async function api<T>(base: string, apiKey: string | undefined, method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -23,10 +24,13 @@ async function api<T>(base: string, apiKey: string | undefined, method: string, 
 
 export async function setUpSpendAlert(opts: { endpoint: string; apiKey: string | undefined; receiverUrl: string }): Promise<AlertSetup & { secret: string }> {
   const base = opts.endpoint.replace(/\/+$/, '');
-  // Re-running the demo against the same data directory replaces the previous demo rule.
-  const existing = await api<{ items: { id: string; name: string }[] }>(base, opts.apiKey, 'GET', '/alerts/rules');
-  for (const r of existing.items.filter((r) => r.name === RULE_NAME)) await api(base, opts.apiKey, 'DELETE', `/alerts/rules/${encodeURIComponent(r.id)}`);
-  const hook = await api<{ id: string; secret: string }>(base, opts.apiKey, 'POST', '/webhooks', { name: `Demo receiver ${new Date().toISOString()}`, type: 'standard', url: opts.receiverUrl });
+  // Re-running the demo against the same store replaces the previous demo rule and receiver (whose
+  // port is gone) instead of piling up webhooks that can only fail.
+  const rules = await api<{ items: { id: string; name: string; source: string }[] }>(base, opts.apiKey, 'GET', '/alerts/rules');
+  for (const r of rules.items.filter((r) => r.name === RULE_NAME && r.source === 'api')) await api(base, opts.apiKey, 'DELETE', `/alerts/rules/${encodeURIComponent(r.id)}`);
+  const hooks = await api<{ items: { id: string; name: string; source: string }[] }>(base, opts.apiKey, 'GET', '/webhooks');
+  for (const h of hooks.items.filter((h) => h.name.startsWith(WEBHOOK_PREFIX) && h.source === 'api')) await api(base, opts.apiKey, 'DELETE', `/webhooks/${encodeURIComponent(h.id)}`);
+  const hook = await api<{ id: string; secret: string }>(base, opts.apiKey, 'POST', '/webhooks', { name: `${WEBHOOK_PREFIX} ${new Date().toISOString()}`, type: 'standard', url: opts.receiverUrl });
   const rule = await api<{ id: string }>(base, opts.apiKey, 'POST', '/alerts/rules', {
     name: RULE_NAME,
     description: 'Fires when the last 24 hours of LLM spend exceed the daily budget (set by the demo just under the actual spend).',
