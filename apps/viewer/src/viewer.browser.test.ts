@@ -300,6 +300,14 @@ describe.skipIf(!haveChromium)('viewer in Chromium against the real server', () 
     await messages.getByRole('button', { name: 'Redeliver' }).first().click();
     await waitFor('redelivery', async () => (receiver.requests.length > before ? true : undefined));
     expect(receiver.requests.at(-1)!.headers['webhook-id']).toBe(first.headers['webhook-id']);
+
+    // A monthly project budget below what the seeded calls cost shows as exhausted.
+    const budgetForm = page.getByRole('form', { name: 'New budget' });
+    await budgetForm.getByLabel('Limit (USD)').fill('0.0001');
+    await budgetForm.getByRole('button', { name: 'Add budget' }).click();
+    const budget = page.getByRole('table', { name: 'Budgets' }).locator('tbody tr').first();
+    await budget.getByText('exhausted').waitFor();
+    expect(await budget.textContent()).toContain('whole project');
   });
 
   it('shows ingest diagnostics', async () => {

@@ -3,6 +3,9 @@ import {
   AlertEventListResponse,
   AlertRule,
   AlertRuleListResponse,
+  Budget,
+  BudgetListResponse,
+  BudgetStatusResponse,
   ApiError,
   ApiKeyInfo,
   CompareResponse,
@@ -20,7 +23,7 @@ import {
   WebhookListResponse,
   WebhookWithSecret,
 } from '@sightline/contracts';
-import type { AlertRuleInput, TopListName, WebhookInput } from '@sightline/contracts';
+import type { AlertRuleInput, BudgetInput, TopListName, WebhookInput } from '@sightline/contracts';
 import { z } from 'zod';
 
 /**
@@ -157,6 +160,12 @@ export const api = {
   deleteWebhook: (id: string) => request(Empty, `/api/webhooks/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   listDeliveries: (webhookId: string, signal?: AbortSignal) =>
     request(WebhookDeliveryListResponse, `/api/webhooks/${encodeURIComponent(webhookId)}/deliveries`, { signal }),
+  listBudgets: (signal?: AbortSignal) => request(BudgetListResponse, '/api/budgets', { signal }),
+  createBudget: (budget: BudgetInput) => request(Budget, '/api/budgets', { method: 'POST', body: budget }),
+  deleteBudget: (id: string) => request(Empty, `/api/budgets/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  /** Spend against the project's budgets, plus one user's when `userId` is given. */
+  budgetStatus: (userId: string | undefined, signal?: AbortSignal) =>
+    request(BudgetStatusResponse, `/api/budgets/status${toSearch({ userId })}`, { signal }),
   /** Queues an outbox message again (same message id, so receivers can de-duplicate). */
   redeliver: (messageId: string) =>
     request(RedeliverResponse, `/api/webhooks/deliveries/${encodeURIComponent(messageId)}/redeliver`, { method: 'POST' }),

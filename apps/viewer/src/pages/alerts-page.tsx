@@ -6,6 +6,7 @@ import { formatTime } from '../model/format.ts';
 import { Badge, Empty, ErrorBox, Loading } from '../components/ui.tsx';
 import { RuleForm } from './rule-form.tsx';
 import { WebhooksSection } from './webhooks-section.tsx';
+import { BudgetsSection } from './budgets-section.tsx';
 import { describeRule, formatMetricValue } from './alert-format.ts';
 
 function TestResult({ result }: { result: EvaluationResponse | Error }) {
@@ -24,7 +25,7 @@ function TestResult({ result }: { result: EvaluationResponse | Error }) {
   );
 }
 
-/** Alert rules with "test now", the event history, and webhooks with their delivery log. */
+/** Alert rules with "test now", the event history, webhooks with their delivery log, and budgets. */
 export function AlertsPage() {
   const rules = useResource((signal) => api.listRules(signal), [], { refreshMs: 30_000 });
   const events = useResource((signal) => api.listEvents(signal), [], { refreshMs: 15_000 });
@@ -166,6 +167,7 @@ export function AlertsPage() {
         </table>
       )}
       <WebhooksSection hooks={hooks} />
+      <BudgetsSection />
     </section>
   );
 }
