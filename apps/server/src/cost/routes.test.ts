@@ -132,6 +132,19 @@ describe('/api/prices', () => {
   });
 });
 
+describe('/api/prices under concurrent writes', () => {
+  it('ends with the costs of the last book whatever order the re-costs finish in', async () => {
+    const write = (effectiveFrom: string, price: number) =>
+      call('POST', '/api/prices/overrides', { kind: 'per_token', model: 'gpt-4o-mini', effectiveFrom, rates: { input: price, output: price } });
+    const results = await Promise.all([write('2020-01-01', 5), write('2021-01-01', 7), write('2020-06-01', 6)]);
+    expect(results.map((r) => r.status)).toEqual([201, 201, 201]);
+    // the latest effective override (2021, $7/M) prices the span: 1100 tokens × 7000
+    expect(await costOf(mini().TraceId)).toEqual({ n: 7_700_000, s: 'priced' });
+    await call('PUT', '/api/prices/overrides', { overrides: [] });
+    expect(await costOf(mini().TraceId)).toEqual({ n: 210_000, s: 'priced' });
+  });
+});
+
 describe('/api/prices in the OpenAPI document', () => {
   it('documents every route it mounts', () => {
     const documented = new Set(registeredOpenApiRoutes().map((r) => `${r.method.toUpperCase()} ${r.path}`));

@@ -57,9 +57,23 @@ export function createPriceRoutes(deps: PriceRoutesDeps) {
   const logger = deps.logger ?? silentLogger;
   const settleMs = deps.settleMs ?? 30_000;
 
+  // One re-cost at a time per project, each reading the book when it starts: two overlapping jobs
+  // could otherwise finish in the wrong order and leave the older prices written.
+  const queues = new Map<string, Promise<unknown>>();
+  function serialised<T>(projectId: string, job: () => Promise<T>): Promise<T> {
+    const run = (queues.get(projectId) ?? Promise.resolve()).then(job, job);
+    const tail = run.catch(() => undefined);
+    queues.set(projectId, tail);
+    void tail.then(() => {
+      if (queues.get(projectId) === tail) queues.delete(projectId);
+    });
+    return run;
+  }
+
   async function afterChange(projectId: string, changed: PriceOverride[], fromIso: string[]): Promise<RecostResult> {
     books.invalidate(projectId);
-    const run = async () => recostSpans(deps.driver, await books.get(projectId), projectId, { from: earliest(...fromIso), match: overrideMatcher(changed, azure), ...recostOpts });
+    const run = () =>
+      serialised(projectId, async () => recostSpans(deps.driver, await books.get(projectId), projectId, { from: earliest(...fromIso), match: overrideMatcher(changed, azure), ...recostOpts }));
     const result = await run();
     if (settleMs > 0) {
       const timer = setTimeout(() => {
@@ -138,12 +152,13 @@ export function createPriceRoutes(deps: PriceRoutesDeps) {
       const projectId = c.get('projectId');
       const req = await body(c, RecostBody);
       books.invalidate(projectId);
-      const book = await books.get(projectId);
       const from = req.from === undefined ? new Date(Date.now() - 30 * 86_400_000) : new Date(req.from);
       const wantModel = req.model?.toLowerCase();
       const match = (provider: string, model: string) =>
         (req.provider === undefined || provider === req.provider) && (wantModel === undefined || model.toLowerCase() === wantModel);
-      const result = await recostSpans(deps.driver, book, projectId, { from, ...(req.to === undefined ? {} : { to: new Date(req.to) }), match, ...recostOpts });
+      const result = await serialised(projectId, async () =>
+        recostSpans(deps.driver, await books.get(projectId), projectId, { from, ...(req.to === undefined ? {} : { to: new Date(req.to) }), match, ...recostOpts }),
+      );
       return c.json(result);
     });
 }
