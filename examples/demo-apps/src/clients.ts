@@ -11,8 +11,13 @@ export interface LlmTarget {
   anthropicApiKey?: string | undefined;
   /** True for the simulator: the apps may then steer it with `x-simulator-scenario`. */
   simulated: boolean;
-  /** vLLM and friends serve one model: every call then uses it. */
+  /** vLLM and friends serve one model: every chat call then uses it. */
   modelOverride?: string | undefined;
+  /**
+   * The embeddings model, or undefined when the endpoint has none (a vLLM chat server): retrieval
+   * then falls back to lexical scoring.
+   */
+  embeddingModel?: string | undefined;
 }
 
 export interface DemoClients {
@@ -20,6 +25,8 @@ export interface DemoClients {
   anthropic: Anthropic | undefined;
   /** The model to request: `name`, unless the target serves one model only. */
   model(name: string): string;
+  /** The embeddings model, or undefined when the endpoint cannot embed. */
+  embeddingModel: string | undefined;
   /** Request options asking the simulator for a scenario; nothing against a real endpoint. */
   scenario(name: 'invalid_json' | 'tool_call' | 'server_error' | undefined): { headers?: Record<string, string> };
 }
@@ -46,6 +53,7 @@ export function createClients(target: LlmTarget, opts: { maxRetries: number; tim
     openai,
     anthropic,
     model: (name) => target.modelOverride ?? name,
+    embeddingModel: 'embeddingModel' in target ? target.embeddingModel : 'text-embedding-3-small',
     scenario: (name) => (target.simulated && name !== undefined ? { headers: { 'x-simulator-scenario': name } } : {}),
   };
 }

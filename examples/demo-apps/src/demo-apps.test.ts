@@ -98,4 +98,20 @@ describe('the week\'s story', () => {
     expect(claude.filter((s) => s.status.code === 2).length).toBe(failures);
     expect(claude.every((s) => Math.abs(startMs(s) - atMs) < 60_000)).toBe(true);
   });
+
+  it('runs on a single-model server (vLLM): one model for every call, lexical retrieval, no Claude', async () => {
+    memory.reset();
+    const single = createClients(
+      { openaiBaseURL: sim.openaiBaseURL, openaiApiKey: 'sim', simulated: false, modelOverride: 'Qwen/Qwen2.5-0.5B-Instruct', embeddingModel: undefined },
+      { maxRetries: 2, timeoutMs: 20_000 },
+    );
+    await supportAssistant.run({ clients: single, rng: createRng(5), atMs: nowMs, nowMs, register: (id) => telemetry.registry.live(id, 'support-assistant') });
+    await telemetry.flush();
+    const out = memory.getFinishedSpans();
+    expect(out.some((s) => attr(s, 'gen_ai.operation.name') === 'embeddings')).toBe(false);
+    expect(Number(attr(out.find((s) => attr(s, 'gen_ai.operation.name') === 'retrieval') as ReadableSpan, 'sightline.retrieval.count'))).toBe(3);
+    const llm = out.filter((s) => attr(s, 'gen_ai.operation.name') === 'chat');
+    expect(llm.length).toBeGreaterThan(0);
+    expect(llm.every((s) => attr(s, 'gen_ai.request.model') === 'Qwen/Qwen2.5-0.5B-Instruct')).toBe(true);
+  });
 });

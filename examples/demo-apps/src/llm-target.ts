@@ -23,13 +23,17 @@ export interface TargetSet {
 export async function resolveTargets(env: NodeJS.ProcessEnv, seed: number): Promise<TargetSet> {
   const modelOverride = env.DEMO_MODEL !== undefined && env.DEMO_MODEL !== '' ? env.DEMO_MODEL : undefined;
   if (env.OPENAI_BASE_URL !== undefined || env.OPENAI_API_KEY !== undefined) {
+    // A single-model server (DEMO_MODEL) has no Claude and usually no embeddings model: the support
+    // assistant then answers with that model and retrieves lexically, unless DEMO_EMBEDDING_MODEL names one.
+    const anthropic = modelOverride === undefined && (env.ANTHROPIC_BASE_URL !== undefined || env.ANTHROPIC_API_KEY !== undefined);
     const target: LlmTarget = {
       openaiBaseURL: env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
       openaiApiKey: env.OPENAI_API_KEY ?? 'not-needed',
-      anthropicBaseURL: env.ANTHROPIC_BASE_URL ?? (env.ANTHROPIC_API_KEY !== undefined ? 'https://api.anthropic.com' : undefined),
-      anthropicApiKey: env.ANTHROPIC_API_KEY,
+      anthropicBaseURL: anthropic ? (env.ANTHROPIC_BASE_URL ?? 'https://api.anthropic.com') : undefined,
+      anthropicApiKey: anthropic ? (env.ANTHROPIC_API_KEY ?? 'not-needed') : undefined,
       simulated: env.DEMO_SIMULATED === '1',
       modelOverride,
+      embeddingModel: env.DEMO_EMBEDDING_MODEL || (modelOverride === undefined ? 'text-embedding-3-small' : undefined),
     };
     return { backfill: target, live: target, compressed: false, describe: `LLM endpoint ${target.openaiBaseURL}${modelOverride ? ` (model ${modelOverride})` : ''}`, close: async () => undefined };
   }

@@ -10,7 +10,6 @@ import { ARTICLES, cosine, QUESTIONS, type Article } from './knowledge-base.ts';
  * (or an OpenAI model when no Anthropic endpoint is configured), and files a ticket through a tool when
  * the question needs a human.
  */
-const EMBEDDING_MODEL = 'text-embedding-3-small';
 const SYSTEM = [
   'You are the support assistant of a B2B SaaS company. Answer from the help-centre articles provided;',
   'if they do not cover the question, say so and offer to open a ticket. Never invent policies, prices or dates.',
@@ -25,12 +24,36 @@ const TOOLS: Anthropic.Tool[] = [
 let index: Promise<{ article: Article; vector: number[] }[]> | undefined;
 
 /** Embeds the articles once per process (an offline indexing job in a real deployment). */
-function articleIndex(clients: DemoClients): Promise<{ article: Article; vector: number[] }[]> {
+function articleIndex(clients: DemoClients, model: string): Promise<{ article: Article; vector: number[] }[]> {
   index ??= clients.openai.embeddings
-    .create({ model: clients.model(EMBEDDING_MODEL), input: ARTICLES.map((a) => `${a.title}\n${a.body}`) })
+    .create({ model, input: ARTICLES.map((a) => `${a.title}\n${a.body}`) })
     .then((res) => ARTICLES.map((article, i) => ({ article, vector: res.data[i]?.embedding ?? [] })));
   index.catch(() => (index = undefined));
   return index;
+}
+
+type Scored = { id: string; score: number; article: Article };
+
+/** Vector search when the endpoint embeds; word overlap otherwise (a vLLM chat server has no embeddings). */
+async function search(run: AppRun, question: string): Promise<Scored[]> {
+  const model = run.clients.embeddingModel;
+  let scored: Scored[];
+  if (model !== undefined) {
+    const indexed = await articleIndex(run.clients, model);
+    const embedded = await run.clients.openai.embeddings.create({ model, input: question });
+    const queryVector = embedded.data[0]?.embedding ?? [];
+    scored = indexed.map(({ article, vector }) => ({ id: article.id, score: cosine(queryVector, vector), article }));
+  } else {
+    const words = new Set(question.toLowerCase().match(/[a-z]{4,}/g) ?? []);
+    scored = ARTICLES.map((article) => {
+      const text = `${article.title} ${article.body}`.toLowerCase();
+      return { id: article.id, score: [...words].filter((w) => text.includes(w)).length / Math.max(1, words.size), article };
+    });
+  }
+  return scored
+    .map((s) => ({ ...s, score: Math.round(s.score * 1000) / 1000 }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 3);
 }
 
 function runTool(name: string, input: unknown, run: AppRun): string {
@@ -89,16 +112,7 @@ export const supportAssistant: DemoApp = {
     await withContext({ userId: customer.id, sessionId: session, metadata: { plan: customer.team } }, () =>
       traceWorkflow('support-answer', async (span) => {
         run.register(span.spanContext().traceId);
-        const indexed = await articleIndex(run.clients);
-        const embedded = await run.clients.openai.embeddings.create({ model: run.clients.model(EMBEDDING_MODEL), input: q.text });
-        const queryVector = embedded.data[0]?.embedding ?? [];
-        const docs = await traceRetrieval(q.text, async () =>
-          indexed
-            .map(({ article, vector }) => ({ id: article.id, score: Math.round(cosine(queryVector, vector) * 1000) / 1000, article }))
-            .sort((a, b) => b.score - a.score)
-            .slice(0, 3),
-          { dataSourceId: 'help-centre' },
-        );
+        const docs = await traceRetrieval(q.text, () => search(run, q.text), { dataSourceId: 'help-centre' });
         const context = docs.map((d) => `[${d.article.id}] ${d.article.title}: ${d.article.body}`).join('\n');
         const anthropic = run.clients.anthropic;
         return withPrompt({ name: 'support-answer', version: 3 }, () =>
