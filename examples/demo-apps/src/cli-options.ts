@@ -25,7 +25,7 @@ Environment:
   OPENAI_BASE_URL, OPENAI_API_KEY        a real OpenAI-compatible endpoint (vLLM, OpenAI...); unset = bundled simulator
   ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY  a real Anthropic endpoint; unset with a real OpenAI endpoint = OpenAI answers
   DEMO_SIMULATED=1       the endpoint above is a sightline-simulator (compose)
-  DEMO_MODEL             one model for every chat call (vLLM serves one); Claude calls then use it too
+  DEMO_MODEL             one model for every call (vLLM serves one); the support assistant then skips Claude
   DEMO_EMBEDDING_MODEL   embeddings model of that endpoint; unset with DEMO_MODEL = lexical retrieval
 `;
 
