@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { AlertRule, EvaluationResponse } from '@sightline/contracts';
+import type { AlertMetric, AlertRule, EvaluationResponse } from '@sightline/contracts';
 import { api } from '../api/client.ts';
 import { useResource } from '../use-resource.ts';
 import { formatTime } from '../model/format.ts';
@@ -9,14 +9,14 @@ import { WebhooksSection } from './webhooks-section.tsx';
 import { BudgetsSection } from './budgets-section.tsx';
 import { describeRule, formatMetricValue } from './alert-format.ts';
 
-function TestResult({ result }: { result: EvaluationResponse | Error }) {
+function TestResult({ result, metric }: { result: EvaluationResponse | Error; metric: AlertMetric }) {
   if (result instanceof Error) return <span class="field-error">{result.message}</span>;
   if (result.groups.length === 0) return <span class="test-result">No data in the window ({formatTime(result.window.from)} – {formatTime(result.window.to)})</span>;
   return (
     <ul class="test-result">
       {result.groups.map((g) => (
         <li key={g.groupKey}>
-          {g.groupKey ? <code>{g.groupKey}</code> : 'all'}: {g.value === null ? 'no value' : g.value.toPrecision(4)} over {g.calls} call(s) →{' '}
+          {g.groupKey ? <code>{g.groupKey}</code> : 'all'}: {g.value === null ? 'no value' : formatMetricValue(metric, g.value)} over {g.calls} call(s) →{' '}
           <Badge tone={g.breached ? 'error' : 'ok'}>{g.breached ? 'breached' : 'ok'}</Badge>
           {g.transition !== 'none' && <Badge tone="warn">{g.transition}</Badge>}
         </li>
@@ -117,7 +117,7 @@ export function AlertsPage() {
                         </button>
                       )}
                     </div>
-                    {tests[r.id] && <TestResult result={tests[r.id]!} />}
+                    {tests[r.id] && <TestResult result={tests[r.id]!} metric={r.metric} />}
                   </td>
                 </tr>
               );
