@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recentHourMsForApi } from './api-test-hour.ts';
 import { openApiTestApp, type ApiTestApp } from './api-test-app.ts';
-import { registerOpenApi } from './openapi.ts';
+import { buildOpenApiDocument, registerOpenApi, registeredOpenApiRoutes } from './openapi.ts';
 import { createQueryRoutes } from './routes.ts';
 import { registeredRoutes } from './route-samples.ts';
 
@@ -33,6 +33,22 @@ describe('GET /api/openapi.json', () => {
     expect(doc.paths['/api/compare']!.get!.parameters.find((p) => p.name === 'dimension')).toMatchObject({ required: true });
     expect(doc.paths['/api/traces/{traceId}']!.get!.parameters).toEqual([expect.objectContaining({ name: 'traceId', in: 'path', required: true })]);
     expect(Object.keys(doc.paths['/api/traces/{traceId}']!.get!.responses)).toEqual(expect.arrayContaining(['200', '404']));
+    // Routes other parts mount under /api are in the same document.
+    expect(doc.paths['/api/keys']?.post).toBeDefined();
+    expect(doc.paths['/api/keys/{id}']?.delete).toBeDefined();
+  });
+
+  it('builds from the registrations of every part (alerts, prices, keys) without losing one', async () => {
+    // The composition root imports these; here they are imported for their registrations alone.
+    await import('../alerts/routes.ts');
+    await import('../cost/routes.ts');
+    const doc = buildOpenApiDocument({ version: 'test' }) as unknown as Doc;
+    const registered = registeredOpenApiRoutes();
+    expect(registered.length).toBeGreaterThan(20);
+    for (const route of registered) {
+      expect(doc.paths[route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')]?.[route.method], `${route.method} ${route.path}`).toBeDefined();
+    }
+    expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
   });
 
   it('takes routes other parts register with one call', async () => {

@@ -8,6 +8,7 @@ import { buildOpenApiDocument, registerOpenApi } from './openapi.ts';
 import { createSessionTraceRoutes } from './sessions.ts';
 import { createTopRoutes } from './top.ts';
 import { createTraceRoutes } from './traces.ts';
+import './openapi-key-routes.ts';
 
 export type { QueryDeps } from './deps.ts';
 
