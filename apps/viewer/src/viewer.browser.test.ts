@@ -135,6 +135,18 @@ describe.skipIf(!haveChromium)('viewer in Chromium against the real server', () 
     expect(await page.getByLabel('Model').inputValue()).toBe('gpt-4o');
     await page.goBack();
     await waitFor('rows after back', async () => ((await rows().count()) === seeded.traceCount ? true : undefined));
+
+    // Attribute filters are chips: key=value on span attributes, here the SDK's user metadata.
+    await page.getByLabel('Attribute').fill('no equals sign');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByText('Use key=value').waitFor();
+    await page.getByLabel('Attribute').fill('sightline.metadata.tenant=acme');
+    await page.getByLabel('Attribute').press('Enter');
+    await waitFor('tenant rows', async () => ((await rows().count()) === 1 ? true : undefined));
+    expect(await rows().first().textContent()).toContain('answer-ticket');
+    expect(new URL(page.url()).searchParams.getAll('attr')).toEqual(['sightline.metadata.tenant=acme']);
+    await page.getByRole('button', { name: 'Remove sightline.metadata.tenant=acme' }).click();
+    await waitFor('rows without the chip', async () => ((await rows().count()) === seeded.traceCount ? true : undefined));
   });
 
   it('opens a trace: waterfall, span tree and an LLM span as a conversation with tokens and cost', async () => {

@@ -25,7 +25,7 @@ export async function seed(serverUrl: string, apiKey: string): Promise<Seeded> {
   let errorTraces = 0;
   try {
     // 1. An agent-like workflow: retrieval, a tool call, two chat calls, inside a user's session.
-    await withContext({ userId: 'alice', sessionId: 'sess-alice-1' }, () =>
+    await withContext({ userId: 'alice', sessionId: 'sess-alice-1', metadata: { tenant: 'acme' } }, () =>
       withPrompt({ name: 'support-reply', version: 'v2' }, () =>
         traceWorkflow('answer-ticket', async () => {
           const docs = await traceRetrieval('refund policy', async (h) => {
