@@ -26,7 +26,11 @@ const toDateTime = (iso: string) => iso.replace('T', ' ').replace('Z', '');
 
 /** Per-project price overrides in `price_overrides` (latest Version wins, deletions are tombstones). */
 export class OverrideStore {
-  constructor(private readonly driver: Driver) {}
+  constructor(
+    private readonly driver: Driver,
+    /** Called for a stored override that no longer validates (it is left out of pricing). */
+    private readonly onInvalid?: (projectId: string, id: string) => void,
+  ) {}
 
   async list(projectId: string): Promise<StoredOverride[]> {
     const rows = await this.driver.query<OverrideRow>(
@@ -39,8 +43,18 @@ export class OverrideStore {
     for (const row of rows) {
       // Bodies were validated on write; a row that no longer parses (schema moved on) is skipped,
       // not allowed to break pricing for the whole project.
-      const parsed = PriceOverrideInput.safeParse(JSON.parse(row.Body));
-      if (!parsed.success) continue;
+      let body: unknown;
+      try {
+        body = JSON.parse(row.Body);
+      } catch {
+        this.onInvalid?.(projectId, row.Id);
+        continue;
+      }
+      const parsed = PriceOverrideInput.safeParse(body);
+      if (!parsed.success) {
+        this.onInvalid?.(projectId, row.Id);
+        continue;
+      }
       out.push({ override: { ...parsed.data, id: row.Id }, createdAt: isoOf(row.CreatedAt), updatedAt: isoOf(row.UpdatedAt) });
     }
     return out;

@@ -167,3 +167,17 @@ describe('prices file', () => {
     expect(await loadPricesFile(undefined)).toEqual({ overrides: [], azureDeployments: {} });
   });
 });
+
+describe('override store', () => {
+  it('leaves out, and reports, a stored override that no longer validates', async () => {
+    const invalid: string[] = [];
+    const overrides = new OverrideStore(driver, (_projectId, id) => invalid.push(id));
+    await driver.insert('price_overrides', [
+      { ProjectId: 'proj_c', Id: 'po_bad', Provider: '*', Model: 'm', EffectiveFrom: '2025-01-01 00:00:00', Body: '{"kind":"per_token"', CreatedAt: '2025-01-01 00:00:00', UpdatedAt: '2025-01-01 00:00:00', Deleted: 0, Version: 1 },
+      { ProjectId: 'proj_c', Id: 'po_old', Provider: '*', Model: 'm', EffectiveFrom: '2025-01-01 00:00:00', Body: '{"kind":"per_minute"}', CreatedAt: '2025-01-01 00:00:00', UpdatedAt: '2025-01-01 00:00:00', Deleted: 0, Version: 1 },
+    ]);
+    await overrides.put('proj_c', { kind: 'per_token', model: 'm', effectiveFrom: '2025-01-01', rates: { input: 1, output: 1 } });
+    expect((await overrides.list('proj_c')).map((o) => o.override.model)).toEqual(['m']);
+    expect(invalid.sort()).toEqual(['po_bad', 'po_old']);
+  });
+});
