@@ -34,7 +34,15 @@ const SECRET_PATTERN = new RegExp(
 // no text contains one, so the full pattern runs only where a secret could be.
 const SECRET_HINT = /sk-|AKIA|ASIA|aws_secret|eyJ|AIza|gh[pousr]_|github_pat_|xox[abposr]-|hf_|gsk_|PRIVATE KEY/;
 
-/** Replaces well-known secret shapes (provider API keys, AWS keys, JWTs, private keys) with the marker. */
+/**
+ * Replaces well-known secret shapes (provider API keys, AWS keys, JWTs, private keys) with the
+ * marker. The SDK runs it on all captured content; it is exported for use in your own `mask`.
+ *
+ * @example
+ * ```ts
+ * redactSecrets('key sk-proj-abcdefghijklmnopqrstuvwx'); // 'key [REDACTED]'
+ * ```
+ */
 export function redactSecrets(text: string): string {
   if (!SECRET_HINT.test(text)) return text;
   SECRET_PATTERN.lastIndex = 0;

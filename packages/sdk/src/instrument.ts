@@ -58,17 +58,14 @@ function hookResult(call: LlmCall, result: unknown, onValue: (value: unknown) =>
     // Hook the parse step rather than `.then()`: calling `.then()` would parse the body even when
     // the app only wants `.asResponse()` and reads the body itself.
     const parse = result.parseResponse;
-    result.parseResponse = async (c: unknown, props: unknown) => {
-      let value: unknown;
-      try {
-        value = await parse.call(result, c, props);
-      } catch (err) {
-        call.fail(err);
-        throw err;
-      }
-      safeOnValue(value);
-      return value;
-    };
+    result.parseResponse = (c: unknown, props: unknown) =>
+      Promise.resolve(parse.call(result, c, props)).then(
+        (value) => (safeOnValue(value), value),
+        (err: unknown) => {
+          call.fail(err);
+          throw err;
+        },
+      );
     result.responsePromise.then(undefined, (err: unknown) => call.fail(err));
     call.watch(result);
     return;

@@ -65,6 +65,7 @@ export class LlmCall {
       [K.ATTR_GEN_AI_OPERATION_NAME]: start.operation,
       [K.ATTR_GEN_AI_PROVIDER_NAME]: start.provider,
       [K.ATTR_SIGHTLINE_SDK_VERSION]: SDK_VERSION,
+      [K.ATTR_SIGHTLINE_SPAN_CLASS]: start.operation === K.GEN_AI_OPERATION.embeddings ? 'embedding' : 'llm',
     };
     if (start.model !== undefined) attrs[K.ATTR_GEN_AI_REQUEST_MODEL] = start.model;
     if (start.serverAddress) attrs[K.ATTR_SERVER_ADDRESS] = start.serverAddress;

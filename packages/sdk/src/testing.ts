@@ -96,7 +96,14 @@ function toCaptured(s: ReadableSpan): CapturedSpan {
   };
 }
 
-/** The active trace id, for asserting that work shares one trace. */
+/**
+ * The active trace id, for asserting that work shares one trace.
+ *
+ * @example
+ * ```ts
+ * await traceWorkflow('job', async () => { expect(activeTraceId()).toBe(capture.spans()[0]?.traceId); });
+ * ```
+ */
 export function activeTraceId(): string | undefined {
   return trace.getSpan(context.active())?.spanContext().traceId;
 }

@@ -1,0 +1,120 @@
+import { SpanKind } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import OpenAI from 'openai';
+
+export type Mode = 'unwrapped' | 'bare-otel' | 'sightline' | 'sightline-noexport' | 'openllmetry' | 'openinference' | 'langfuse';
+
+export interface Workload {
+  call(): Promise<unknown>;
+  flush(): Promise<void>;
+}
+
+// ~2 KB of prompt: a system prompt and a user turn carrying retrieved context.
+const SYSTEM = 'You are a careful financial analyst. Answer with evidence from the context only. '.repeat(6);
+const USER = `Context:\n${'Revenue for Q3 was 12.4M, up 8% year on year, driven by renewals in the enterprise tier. '.repeat(16)}\nQuestion: why did revenue grow?`;
+export const MESSAGES = [
+  { role: 'system' as const, content: SYSTEM },
+  { role: 'user' as const, content: USER },
+];
+
+async function drive(client: OpenAI, stream: boolean): Promise<string> {
+  if (!stream) {
+    const res = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, temperature: 0.2, max_tokens: 600 });
+    return res.choices[0]?.message.content ?? '';
+  }
+  const s = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, temperature: 0.2, max_tokens: 600, stream: true, stream_options: { include_usage: true } });
+  let text = '';
+  for await (const chunk of s) text += chunk.choices[0]?.delta.content ?? '';
+  return text;
+}
+
+interface ModeConfig {
+  stream: boolean;
+  sinkUrl: string;
+}
+
+/** One instrumentation set-up: `make` turns a client into the call to measure. */
+export interface ModeSetup {
+  make(client: OpenAI): () => Promise<unknown>;
+  flush(): Promise<void>;
+}
+
+/** Builds one way of making the ~2 KB chat call, and the flush that exports what it recorded. */
+export async function setupMode(mode: Mode, cfg: ModeConfig): Promise<ModeSetup> {
+  const traces = `${cfg.sinkUrl}/v1/traces`;
+  const plain = (c: OpenAI) => () => drive(c, cfg.stream);
+  switch (mode) {
+    case 'unwrapped':
+      return { make: plain, flush: async () => undefined };
+    case 'bare-otel': {
+      // The reference: one hand-made span with the same attributes, stock batch processor + exporter,
+      // registered like any OTel app (async context manager included, as Sightline and the peers have).
+      const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: traces }))] });
+      provider.register();
+      const tracer = provider.getTracer('bench');
+      return {
+        make: (c) => async () => {
+          const span = tracer.startSpan('chat gpt-4o-mini', {
+            kind: SpanKind.CLIENT,
+            attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.request.temperature': 0.2, 'gen_ai.request.max_tokens': 600 },
+          });
+          const text = await drive(c, cfg.stream);
+          span.setAttributes({
+            'gen_ai.input.messages': JSON.stringify(MESSAGES.map((m) => ({ role: m.role, parts: [{ type: 'text', content: m.content }] }))),
+            'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: text }], finish_reason: 'stop' }]),
+            'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+            'gen_ai.response.id': 'chatcmpl-bench',
+            'gen_ai.response.finish_reasons': ['stop'],
+            'gen_ai.usage.input_tokens': 520,
+            'gen_ai.usage.output_tokens': 480,
+            'gen_ai.usage.cache_read.input_tokens': 256,
+            'server.address': '127.0.0.1',
+          });
+          span.end();
+        },
+        flush: () => provider.forceFlush(),
+      };
+    }
+    case 'sightline':
+    case 'sightline-noexport': {
+      const sdk = await import('@sightline/sdk');
+      const exporter = mode === 'sightline-noexport' ? { export: (_s: unknown[], cb: (r: { code: number }) => void) => cb({ code: 0 }), shutdown: async () => undefined } : undefined;
+      // Overrides for trying export settings: SDK_BENCH_PROTOCOL=http/protobuf, SDK_BENCH_BATCH=512.
+      const protocol = process.env.SDK_BENCH_PROTOCOL === 'http/protobuf' ? ('http/protobuf' as const) : ('http/json' as const);
+      const batch = Number(process.env.SDK_BENCH_BATCH ?? 0);
+      sdk.init({
+        endpoint: cfg.sinkUrl, registerGlobal: false, flushOnExit: false, protocol,
+        ...(batch > 0 ? { maxExportBatchSize: batch } : {}),
+        ...(exporter ? { exporter } : {}),
+      });
+      return { make: (c) => plain(sdk.wrapOpenAI(c, { provider: 'openai' })), flush: () => sdk.flush() };
+    }
+    case 'openllmetry': {
+      const { OpenAIInstrumentation } = await import('@traceloop/instrumentation-openai');
+      const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: traces }))] });
+      provider.register();
+      const inst = new OpenAIInstrumentation({ enrichTokens: false });
+      inst.setTracerProvider(provider);
+      inst.manuallyInstrument(OpenAI);
+      return { make: plain, flush: () => provider.forceFlush() };
+    }
+    case 'openinference': {
+      const { OpenAIInstrumentation } = await import('@arizeai/openinference-instrumentation-openai');
+      const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: traces }))] });
+      provider.register();
+      const inst = new OpenAIInstrumentation();
+      inst.setTracerProvider(provider);
+      inst.manuallyInstrument({ OpenAI } as never);
+      return { make: plain, flush: () => provider.forceFlush() };
+    }
+    case 'langfuse': {
+      const { LangfuseSpanProcessor } = await import('@langfuse/otel');
+      const { observeOpenAI } = await import('@langfuse/openai');
+      const provider = new NodeTracerProvider({ spanProcessors: [new LangfuseSpanProcessor({ publicKey: 'pk-bench', secretKey: 'sk-bench', baseUrl: cfg.sinkUrl })] });
+      provider.register();
+      return { make: (c) => plain(observeOpenAI(c)), flush: () => provider.forceFlush() };
+    }
+  }
+}
