@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -111,5 +111,28 @@ describe('Spool', () => {
     while ((batch = await spool.nextBatch(2))) spool.commit(batch);
     expect(spool.pendingBytes()).toBe(0);
     expect(readdirSync(join(dir, 'segments')).length).toBe(1);
+  });
+});
+
+describe('Spool lock', () => {
+  it('refuses a second open of the same directory while the first is open, and allows it after close', () => {
+    const dir = freshDir();
+    const first = new Spool(dir);
+    first.open();
+    // Same process: simulate another live owner by writing the parent's pid into the lock.
+    writeFileSync(join(dir, 'LOCK'), String(process.ppid));
+    expect(() => new Spool(dir).open()).toThrow(/in use by process/);
+    first.close();
+    const second = new Spool(dir);
+    second.open();
+    second.close();
+  });
+
+  it('takes over a lock left by a process that is gone (kill -9)', () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, 'LOCK'), '999999');
+    const spool = new Spool(dir);
+    expect(() => spool.open()).not.toThrow();
+    spool.close();
   });
 });

@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, wr
 import { join } from 'node:path';
 import type { SpanRow } from '@sightline/contracts';
 import { SegmentLog, type Position } from './segment-log.ts';
+import { SpoolLock } from './spool-lock.ts';
 
 /**
  * The on-disk spool: batches of span rows that are acknowledged but not yet in ClickHouse.
@@ -32,6 +33,7 @@ export class Spool {
   private readonly log: SegmentLog;
   private checkpoint: Checkpoint = { committed: { segment: 1, offset: 0 }, intent: null };
   private readonly checkpointPath: string;
+  private readonly lock: SpoolLock;
   truncatedBytesOnOpen = 0;
 
   constructor(
@@ -40,10 +42,12 @@ export class Spool {
   ) {
     this.log = new SegmentLog(join(dir, 'segments'), segmentBytes);
     this.checkpointPath = join(dir, 'checkpoint.json');
+    this.lock = new SpoolLock(dir);
   }
 
   open(): void {
     mkdirSync(this.dir, { recursive: true });
+    this.lock.acquire();
     this.truncatedBytesOnOpen = this.log.open().truncatedBytes;
     try {
       this.checkpoint = JSON.parse(readFileSync(this.checkpointPath, 'utf8')) as Checkpoint;
@@ -87,6 +91,7 @@ export class Spool {
 
   close(): void {
     this.log.close();
+    this.lock.release();
   }
 
   private async readRange(from: Position, atEnd: (pos: Position) => boolean, maxRows: number): Promise<SpoolBatch | null> {
