@@ -4,6 +4,8 @@ export interface Resource<T> {
   data: T | undefined;
   error: Error | undefined;
   loading: boolean;
+  /** When the current data arrived (ms since the epoch). */
+  updatedAt: number | undefined;
   reload: () => void;
 }
 
@@ -21,6 +23,7 @@ export function useResource<T>(
   const [error, setError] = useState<Error | undefined>(undefined);
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
+  const [updatedAt, setUpdatedAt] = useState<number | undefined>(undefined);
   const loadRef = useRef(load);
   loadRef.current = load;
   const enabled = options.enabled ?? true;
@@ -33,6 +36,7 @@ export function useResource<T>(
       (d) => {
         if (ctrl.signal.aborted) return;
         setData(d);
+        setUpdatedAt(Date.now());
         setError(undefined);
         setLoading(false);
       },
@@ -53,5 +57,5 @@ export function useResource<T>(
     return () => window.clearInterval(id);
   }, [options.refreshMs, enabled]);
 
-  return { data, error, loading, reload: () => setTick((t) => t + 1) };
+  return { data, error, loading, updatedAt, reload: () => setTick((t) => t + 1) };
 }

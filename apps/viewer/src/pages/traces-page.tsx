@@ -55,6 +55,14 @@ export function TracesPage() {
         </label>
       </div>
       <FilterBar state={state} onChange={(c) => setParams(c)} />
+      {first && (
+        <p class="subtle list-meta" aria-live="polite">
+          {items.length}
+          {cursor ? '+' : ''} trace{items.length === 1 ? '' : 's'}
+          {list.updatedAt && ` · updated ${new Date(list.updatedAt).toLocaleTimeString()}`}
+          {list.loading && ' · refreshing…'}
+        </p>
+      )}
       {list.error && <ErrorBox error={list.error} onRetry={list.reload} />}
       {!first && list.loading && <Loading />}
       {first && items.length === 0 && <Empty>No traces match these filters in this time range.</Empty>}
