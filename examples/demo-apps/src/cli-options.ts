@@ -5,7 +5,8 @@ export const HELP = `sightline demo apps: real SDK-instrumented traffic for a Si
 Usage: node --import tsx examples/demo-apps/src/main.ts [options]
 
 Options:
-  --endpoint <url>       Sightline (or an OTel Collector) base URL   [env SIGHTLINE_ENDPOINT, default http://127.0.0.1:4318]
+  --endpoint <url>       where traces go: Sightline or an OTel Collector [env SIGHTLINE_ENDPOINT, default http://127.0.0.1:4318]
+  --api-url <url>        Sightline itself, for the alert set-up      [env SIGHTLINE_API_URL, default: --endpoint]
   --backfill-days <n>    play n days of history first (0 = none)     [default 0]
   --per-day <n>          traces per day in the backfill, on average  [default 250]
   --live                 then keep generating live traffic
@@ -31,6 +32,7 @@ Environment:
 
 export interface DemoCliOptions {
   endpoint: string;
+  apiUrl: string;
   apiKey: string | undefined;
   backfillDays: number;
   perDay: number;
@@ -58,20 +60,24 @@ export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv): DemoCliOp
     args: argv,
     strict: true,
     options: {
-      endpoint: { type: 'string' }, 'backfill-days': { type: 'string' }, 'per-day': { type: 'string' }, live: { type: 'boolean' },
+      endpoint: { type: 'string' }, 'api-url': { type: 'string' }, 'backfill-days': { type: 'string' }, 'per-day': { type: 'string' }, live: { type: 'boolean' },
       duration: { type: 'string' }, 'interval-ms': { type: 'string' }, alert: { type: 'boolean' }, 'webhook-host': { type: 'string' },
       'webhook-public-host': { type: 'string' }, 'webhook-port': { type: 'string' }, 'backfill-marker': { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   const endpoint = values.endpoint ?? env.SIGHTLINE_ENDPOINT ?? 'http://127.0.0.1:4318';
-  try {
-    new URL(endpoint);
-  } catch {
-    throw new Error(`--endpoint must be a URL, got '${endpoint}'`);
+  const apiUrl = values['api-url'] ?? env.SIGHTLINE_API_URL ?? endpoint;
+  for (const [flag, url] of [['--endpoint', endpoint], ['--api-url', apiUrl]] as const) {
+    try {
+      new URL(url);
+    } catch {
+      throw new Error(`${flag} must be a URL, got '${url}'`);
+    }
   }
   const webhookHost = values['webhook-host'] ?? '127.0.0.1';
   return {
     endpoint,
+    apiUrl: apiUrl.replace(/\/+$/, ''),
     apiKey: env.SIGHTLINE_API_KEY !== undefined && env.SIGHTLINE_API_KEY !== '' ? env.SIGHTLINE_API_KEY : undefined,
     backfillDays: count('backfill-days', values['backfill-days'], 0),
     perDay: count('per-day', values['per-day'], 250, 1),

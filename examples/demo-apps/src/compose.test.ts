@@ -37,7 +37,8 @@ describe('docker/compose.yaml', () => {
     const cmd = commandOf('demo');
     const args = cmd.slice(cmd.indexOf('examples/demo-apps/src/main.ts') + 1);
     const opts = parseDemoArgs(args, { SIGHTLINE_ENDPOINT: 'http://sightline:4318' });
-    expect(opts).toMatchObject({ backfillDays: 7, live: true, alert: true, webhookPublicHost: 'demo', webhookPort: 9000 });
+    // The alert set-up talks to Sightline even when traces go through the collector.
+    expect(opts).toMatchObject({ apiUrl: 'http://sightline:4318', backfillDays: 7, live: true, alert: true, webhookPublicHost: 'demo', webhookPort: 9000 });
   });
 
   it('pins every image it pulls', () => {

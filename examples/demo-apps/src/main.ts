@@ -56,7 +56,7 @@ async function main(opts: DemoCliOptions): Promise<void> {
           say(`\n🔔 webhook received (${a.type}, signature verified): ${d.rule?.name ?? 'alert'} is ${d.state ?? '?'}, spend $${(d.value ?? 0).toFixed(2)} > budget $${(d.threshold ?? 0).toFixed(2)}`);
           // Links are relative when the server has no SIGHTLINE_PUBLIC_URL: anchor them on the endpoint.
           const traces = d.links?.traces;
-          if (traces !== undefined) say(`   traces behind it: ${traces.startsWith('/') ? opts.endpoint.replace(/\/+$/, '') + traces : traces}`);
+          if (traces !== undefined) say(`   traces behind it: ${traces.startsWith('/') ? opts.apiUrl + traces : traces}`);
           notify({ type: 'alert', state: d.state, value: d.value, threshold: d.threshold });
         },
       });
@@ -93,7 +93,7 @@ async function main(opts: DemoCliOptions): Promise<void> {
     }
     notify({ type: 'history-ready' });
     if (receiver !== undefined && !stop.signal.aborted) {
-      const alert = await setUpSpendAlert({ endpoint: opts.endpoint, apiKey: opts.apiKey, receiverUrl: receiver.url });
+      const alert = await setUpSpendAlert({ endpoint: opts.apiUrl, apiKey: opts.apiKey, receiverUrl: receiver.url });
       receiver.setSecret(alert.secret);
       say(`alert: "Daily LLM spend over budget" set to $${alert.thresholdUsd.toFixed(2)} (last 24 h spent $${alert.spendUsd.toFixed(2)}); it fires into ${receiver.url} within ~10 s`);
       notify({ type: 'alert-configured', thresholdUsd: alert.thresholdUsd, spendUsd: alert.spendUsd });
