@@ -105,7 +105,8 @@ function normaliseSpan(s: DecodedSpan, ss: DecodedScopeSpans, rs: DecodedResourc
     Timestamp: s.startTimeUnixNano,
     TraceId: s.traceId,
     SpanId: s.spanId,
-    ParentSpanId: s.parentSpanId,
+    // Some exporters send an all-zero parent for a root span.
+    ParentSpanId: /^0+$/.test(s.parentSpanId) ? '' : s.parentSpanId,
     TraceState: s.traceState,
     SpanName: s.name,
     SpanKind: KINDS[s.kind] ?? 'Unspecified',

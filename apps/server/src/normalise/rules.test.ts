@@ -80,13 +80,13 @@ describe('normaliser: rules', () => {
   });
 
   it('rejects bad spans alone and keeps the rest of the batch', () => {
-    const good = span('ok', {});
+    const good = span('ok', {}, { parentSpanId: '0000000000000000' });
     const badTrace = span('bad', {}, { traceId: 'xyz' });
     const zeroSpan = span('zero', {}, { spanId: '0000000000000000' });
     const backwards = span('back', {}, { startTimeUnixNano: '2000', endTimeUnixNano: '1000' });
     const far = span('far', {}, { endTimeUnixNano: '9999999999999999999' });
     const out = normaliseResourceSpans(resourceSpans([good, badTrace, zeroSpan, backwards, far]), ctx);
-    expect(out.rows.map((r) => r.SpanName)).toEqual(['ok']);
+    expect(out.rows.map((r) => [r.SpanName, r.ParentSpanId])).toEqual([['ok', '']]);
     expect(out.rejected).toEqual([
       { spanId: badTrace.spanId, reason: 'invalid trace id "xyz"' },
       { spanId: '0000000000000000', reason: 'invalid span id "0000000000000000"' },
