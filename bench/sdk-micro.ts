@@ -16,7 +16,7 @@ async function run(c: OpenAI, n: number) {
   const d = process.cpuUsage(cpu);
   return (d.user + d.system) / n;
 }
-for (let i = 0; i < 500; i++) {
+for (let i = 0; i < 3000; i++) {
   await call(bare);
   await call(wrapped);
 }
