@@ -166,7 +166,7 @@ async function startWithDriver(driver: Driver, cfg: ServerConfig, store: StoreCo
     port,
     bootstrapKey: boot.key,
     spoolDir,
-    storeDescription: store.mode === 'embedded' ? `embedded chDB at ${store.dataDir ?? ''}` : `ClickHouse at ${store.url ?? ''}`,
+    storeDescription: store.mode === 'embedded' ? `embedded chDB at ${store.dataDir ?? ''}` : `ClickHouse at ${redactUrl(store.url ?? '')}`,
     allowLocalSession,
     faultSink,
     driver,
@@ -208,6 +208,18 @@ function flatFields(context: Record<string, unknown> | undefined): Record<string
     out[k] = v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
   }
   return out;
+}
+
+/** A URL fit to print: credentials in it are dropped. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(invalid URL)';
+  }
 }
 
 /** The API key the CLI uses against a running server (`SIGHTLINE_API_KEY`). */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli.ts';
 import { loadServerConfig } from '../config.ts';
+import { redactUrl } from '../main.ts';
 import { encodeProtobuf, exportRequest, llmSpan } from '../ingest/otlp-fixtures.ts';
 import { startTestServer, type TestServer } from '../ingest/test-support.ts';
 import type { CliIo } from './command.ts';
@@ -25,6 +26,10 @@ describe('sightline CLI: flags and configuration', () => {
     expect(message).toMatch(/--port/);
     expect(message).toMatch(/SIGHTLINE_LOG_LEVEL/);
     expect(message).toMatch(/SIGHTLINE_SPOOL_HIGH_WATER_MB/);
+  });
+
+  it('never prints ClickHouse credentials', () => {
+    expect(redactUrl('https://admin:s3cret@ch.example:8443/?db=x')).toBe('https://ch.example:8443/?db=x');
   });
 
   it('exits 2 on bad configuration before touching storage', async () => {

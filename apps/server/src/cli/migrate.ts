@@ -1,5 +1,5 @@
 import { MIGRATIONS, migrate, openDriver } from '@sightline/storage';
-import { loadConfig } from '../main.ts';
+import { loadConfig, redactUrl } from '../main.ts';
 import { EXIT_USAGE, type CliCommand } from './command.ts';
 
 export const migrateCommand: CliCommand = {
@@ -14,7 +14,7 @@ export const migrateCommand: CliCommand = {
       return EXIT_USAGE;
     }
     const { store } = loaded.config;
-    io.err(`Opening ${store.mode === 'embedded' ? `embedded chDB at ${store.dataDir ?? ''}` : `ClickHouse at ${store.url ?? ''}`}…`);
+    io.err(`Opening ${store.mode === 'embedded' ? `embedded chDB at ${store.dataDir ?? ''}` : `ClickHouse at ${redactUrl(store.url ?? '')}`}…`);
     const driver = await openDriver(store);
     try {
       io.err(`Checking ${MIGRATIONS.length} migrations…`);
