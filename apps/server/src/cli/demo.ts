@@ -110,6 +110,8 @@ export const demoCommand: CliCommand = {
     if (typeof values.duration === 'string') args.push('--duration', values.duration);
     const showViewer = () => {
       io.err(`\n  ▶ Viewer: ${localUrl}/   (traces, costs by model and prompt version, sessions, alerts)\n`);
+      // Beyond loopback the viewer asks for a key: give the demo's one, once, as `start` does.
+      if (!server.allowLocalSession) io.err(`    Sign in with the demo project's API key (shown once): ${key}\n`);
       if (values.open === true) openBrowser(`${localUrl}/`, io);
     };
     // The key travels in the environment, not argv, so it never shows in `ps`; the rest of the
