@@ -93,7 +93,8 @@ function normaliseSpan(s: DecodedSpan, ss: DecodedScopeSpans, rs: DecodedResourc
   const max = ctx.maxContentBytes ?? MAX_CONTENT_BYTES;
   const input = capBytes(content.input ?? '', max);
   const output = capBytes(content.output ?? '', max);
-  const sdkTruncated = str(a, 'sightline.truncated') !== '';
+  // The SDK lists the attributes it cut; only those that became content columns mark ContentTruncated.
+  const sdkTruncated = str(a, 'sightline.truncated').split(',').some((k) => content.consumed.has(k.trim()));
   if (input.truncated) diagnostics.push('content.truncated: input over the size cap');
   if (output.truncated) diagnostics.push('content.truncated: output over the size cap');
 

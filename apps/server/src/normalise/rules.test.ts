@@ -77,6 +77,9 @@ describe('normaliser: rules', () => {
     expect(row?.InputContent.includes('\uFFFD')).toBe(false);
     expect(row?.Diagnostics).toContain('content.truncated: input over the size cap');
     expect(MAX_CONTENT_BYTES).toBeGreaterThan(101);
+    // cut by the SDK already: only a cut content attribute marks the row
+    expect(rowOf(chat({ 'gen_ai.input.messages': '[]', 'sightline.truncated': 'gen_ai.input.messages' })).ContentTruncated).toBe(1);
+    expect(rowOf(chat({ 'gen_ai.input.messages': '[]', 'sightline.truncated': 'sightline.prompt.variables' })).ContentTruncated).toBe(0);
   });
 
   it('rejects bad spans alone and keeps the rest of the batch', () => {
