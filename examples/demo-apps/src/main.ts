@@ -95,7 +95,8 @@ async function main(opts: DemoCliOptions): Promise<void> {
     if (receiver !== undefined && !stop.signal.aborted) {
       const alert = await setUpSpendAlert({ endpoint: opts.apiUrl, apiKey: opts.apiKey, receiverUrl: receiver.url });
       receiver.setSecret(alert.secret);
-      say(`alert: "Daily LLM spend over budget" set to $${alert.thresholdUsd.toFixed(2)} (last 24 h spent $${alert.spendUsd.toFixed(2)}); it fires into ${receiver.url} within ~10 s`);
+      const when = alert.spendUsd > alert.thresholdUsd ? 'within ~10 s' : 'once the spend passes it';
+      say(`alert: "Daily LLM spend over budget" set to $${alert.thresholdUsd.toFixed(2)} (last 24 h spent $${alert.spendUsd.toFixed(2)}); it fires into ${receiver.url} ${when}`);
       notify({ type: 'alert-configured', thresholdUsd: alert.thresholdUsd, spendUsd: alert.spendUsd });
     }
     if (opts.live && !stop.signal.aborted) {
