@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, launchChromium } from './testing/chromium.ts';
 import { TraceListResponse } from '@sightline/contracts';
-import { REPO_ROOT, buildViewer, startReceiver, startServer, waitFor } from './testing/server-process.ts';
+import { REPO_ROOT, buildViewer, seedServer, startReceiver, startServer, waitFor } from './testing/server-process.ts';
 import type { Receiver, RunningServer } from './testing/server-process.ts';
-import { LONG_MARKER, seed } from './testing/seed.ts';
-import type { Seeded } from './testing/seed.ts';
+import { LONG_MARKER } from './testing/seed-shape.ts';
+import type { Seeded } from './testing/seed-shape.ts';
 import { XSS_MARKER } from './testing/xss-corpus.ts';
 
 /**
@@ -49,7 +49,7 @@ describe.skipIf(!haveChromium)('viewer in Chromium against the real server', () 
     receiver = await startReceiver();
     // The alert webhook posts to a loopback receiver: allowed for this server only.
     server = await startServer({ viewerDir, host: '0.0.0.0', key: KEY, env: { SIGHTLINE_WEBHOOK_ALLOW_PRIVATE: 'true' } });
-    seeded = await seed(server.url, KEY);
+    seeded = await seedServer<Seeded>(server.url, KEY);
     await waitFor('seeded traces in the API', async () => {
       const list = TraceListResponse.parse(await api('/api/traces?range=all&limit=100'));
       return list.items.length >= seeded.traceCount ? list : undefined;

@@ -2,20 +2,14 @@ import OpenAI from 'openai';
 import { init, shutdown, traceRetrieval, traceTool, traceWorkflow, withContext, withPrompt, wrapOpenAI } from '@sightline/sdk';
 import { startSimulator } from '@sightline/llm-simulator';
 import { XSS_PROMPT } from './xss-corpus.ts';
+import { LONG_MARKER } from './seed-shape.ts';
+import type { Seeded } from './seed-shape.ts';
 
 /**
  * Real spans for the browser tests: the real `openai` client against the LLM simulator, wrapped by
  * the real SDK, exported over OTLP/HTTP to the real server. Returns what the test asserts against.
  */
-export const LONG_MARKER = 'LONG-CONTEXT-LINE';
 const LONG_CONTEXT = `${LONG_MARKER} `.repeat(2000);
-
-export interface Seeded {
-  /** Traces sent: the viewer must list exactly these. */
-  traceCount: number;
-  models: string[];
-  errorTraces: number;
-}
 
 export async function seed(serverUrl: string, apiKey: string): Promise<Seeded> {
   const sim = await startSimulator({ seed: 7 });

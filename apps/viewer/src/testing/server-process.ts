@@ -139,3 +139,18 @@ export async function startReceiver(): Promise<Receiver> {
   const port = (srv.address() as { port: number }).port;
   return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((ok) => srv.close(() => ok())) };
 }
+
+/**
+ * Runs the seed in a child process (the SDK in an app process of its own, resolved by Node exactly
+ * as users' apps resolve it) and returns its summary.
+ */
+export async function seedServer<T>(serverUrl: string, apiKey: string): Promise<T> {
+  const script = join(REPO_ROOT, 'apps/viewer/src/testing/seed-cli.ts');
+  const out = await run(process.execPath, ['--conditions=@sightline/source', '--import', 'tsx', script, serverUrl, apiKey], REPO_ROOT);
+  const last = out.trim().split('\n').at(-1) ?? '';
+  try {
+    return JSON.parse(last) as T;
+  } catch (cause) {
+    throw new Error(`seed-cli printed no summary\n${out}`, { cause });
+  }
+}
