@@ -36,6 +36,8 @@ export function insertSettings(dedupToken: string | undefined): Record<string, s
     async_insert: 0,
     deduplicate_blocks_in_dependent_materialized_views: 1,
     input_format_skip_unknown_fields: 0,
+    // ISO-8601 (`Date#toISOString`), epoch numbers and our nanosecond strings all parse exactly.
+    date_time_input_format: 'best_effort',
   };
   if (dedupToken !== undefined) settings.insert_deduplication_token = dedupToken;
   return settings;

@@ -89,6 +89,26 @@ export function describeDriverConformance(name: string, open: () => Promise<Driv
       expect(rows).toEqual([{ v: hostile, n: 0 }]);
     });
 
+    it('inserts ISO-8601, epoch-millisecond and nanosecond-string times into any table, and rejects unknown columns', async () => {
+      await driver.command(
+        `CREATE TABLE IF NOT EXISTS conformance_times (Id UInt32, At DateTime64(3, 'UTC'), Ns DateTime64(9, 'UTC'), Note Nullable(String))
+         ENGINE = MergeTree ORDER BY Id`,
+      );
+      await driver.insert('conformance_times', [
+        { Id: 1, At: '2026-11-23T10:20:30.456Z', Ns: '1795429230456789012', Note: null },
+        { Id: 2, At: 1795429230456, Ns: '1795429230000000001', Note: 'x' },
+      ]);
+      const rows = await driver.query(
+        `SELECT Id, toString(At) AS At, toString(toUnixTimestamp64Nano(Ns)) AS Ns, Note FROM conformance_times ORDER BY Id`,
+      );
+      expect(rows).toEqual([
+        { Id: 1, At: '2026-11-23 10:20:30.456', Ns: '1795429230456789012', Note: null },
+        { Id: 2, At: '2026-11-23 10:20:30.456', Ns: '1795429230000000001', Note: 'x' },
+      ]);
+      await expect(driver.insert('conformance_times', [{ Id: 3, Nope: 1 }])).rejects.toMatchObject({ code: 'INSERT_FAILED' });
+      await driver.command('DROP TABLE conformance_times');
+    });
+
     it('counts a redelivered batch once in raw spans and every rollup', async () => {
       const projectId = `proj_dedup_${hex(3)}`;
       const batch = spanMix(300, 7, projectId);
