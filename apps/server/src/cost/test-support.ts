@@ -5,7 +5,7 @@ import type { SpanRow } from '@sightline/contracts';
 import { createPriceBook } from '@sightline/pricing';
 import { migrate, openDriver, type Driver } from '@sightline/storage';
 import type { Attributes } from '../ingest/decoded-span.ts';
-import { resourceSpans, span } from '../normalise/fixtures.ts';
+import { resourceSpans, span } from '../normalise/test-support.ts';
 import { normaliseResourceSpans } from '../normalise/index.ts';
 
 /** Shared by the cost tests: a real chDB store in a fresh directory, and spans through the real normaliser. */

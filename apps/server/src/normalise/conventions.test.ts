@@ -1,6 +1,6 @@
 import { createPriceBook } from '@sightline/pricing';
 import { describe, expect, it } from 'vitest';
-import { resourceSpans, span } from './fixtures.ts';
+import { resourceSpans, span } from './test-support.ts';
 import { normaliseResourceSpans } from './index.ts';
 
 const ctx = { projectId: 'p1', priceBook: createPriceBook() };

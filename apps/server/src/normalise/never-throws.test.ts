@@ -2,7 +2,7 @@ import { createPriceBook } from '@sightline/pricing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AttributeValue, Attributes } from '../ingest/decoded-span.ts';
-import { resourceSpans, span } from './fixtures.ts';
+import { resourceSpans, span } from './test-support.ts';
 import { normaliseResourceSpans } from './index.ts';
 
 // Keys the normaliser reads, so random values land where parsing happens, plus arbitrary ones.

@@ -2,7 +2,7 @@ import { MAX_CONTENT_BYTES } from '@sightline/contracts';
 import { createPriceBook } from '@sightline/pricing';
 import { describe, expect, it } from 'vitest';
 import type { Attributes } from '../ingest/decoded-span.ts';
-import { resourceSpans, span } from './fixtures.ts';
+import { resourceSpans, span } from './test-support.ts';
 import { normaliseResourceSpans } from './index.ts';
 
 const ctx = { projectId: 'p1', priceBook: createPriceBook() };
