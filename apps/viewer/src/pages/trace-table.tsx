@@ -67,7 +67,18 @@ export function TraceTable({ items, sort }: { items: readonly TraceListItem[]; s
             <td>
               <Badge tone={t.status === 'error' ? 'error' : 'ok'}>{t.status}</Badge>
             </td>
-            <td>{t.sessionId ? <Link href={`/sessions/${encodeURIComponent(t.sessionId)}`} title={`session ${t.sessionId}`}>{t.userId || t.sessionId}</Link> : t.userId}</td>
+            <td>
+              {t.userId && (
+                <Link href={`/traces?userId=${encodeURIComponent(t.userId)}`} title={`Traces of ${t.userId}`}>
+                  {t.userId}
+                </Link>
+              )}
+              {t.sessionId && (
+                <Link href={`/sessions/${encodeURIComponent(t.sessionId)}`} class="subtle session-link" title={`Session ${t.sessionId}`}>
+                  {t.userId ? ' · session' : `session ${t.sessionId}`}
+                </Link>
+              )}
+            </td>
           </tr>
         ))}
       </tbody>
