@@ -164,6 +164,8 @@ export type TraceDetailResponse = z.infer<typeof TraceDetailResponse>;
 export const SessionResponse = z.object({
   sessionId: z.string(),
   traces: z.array(TraceListItem),
+  /** True when the session has more traces than one response carries (1,000); the earliest are sent. */
+  truncated: z.boolean().optional(),
 });
 export type SessionResponse = z.infer<typeof SessionResponse>;
 

@@ -21,7 +21,7 @@ export function createSessionTraceRoutes(deps: QueryDeps) {
 registerOpenApi({
   method: 'get',
   path: '/api/sessions/:sessionId',
-  summary: "A session's traces in start order (at most 1000)",
+  summary: "A session's traces in start order (at most 1,000; `truncated` says when there are more)",
   tags: ['traces'],
   response: SessionResponse,
 });

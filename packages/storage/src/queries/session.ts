@@ -23,9 +23,10 @@ export async function getSession(
      FROM (${dedupedSpanColumns(where, null)})
      GROUP BY TraceId
      ORDER BY startNs ASC, traceId ASC
-     LIMIT ${MAX_SESSION_TRACES}`,
+     LIMIT ${MAX_SESSION_TRACES + 1}`,
     params.values,
   );
   if (rows.length === 0) return null;
-  return { sessionId, traces: rows.map(toTraceListItem) };
+  const truncated = rows.length > MAX_SESSION_TRACES;
+  return { sessionId, traces: rows.slice(0, MAX_SESSION_TRACES).map(toTraceListItem), truncated };
 }

@@ -62,6 +62,7 @@ describe('getSession', () => {
     const session = SessionResponse.parse(await getSession(store.driver, 'proj-a', 'sess-1'));
     expect(session.traces.map((t) => t.traceId)).toEqual([ds.traces.a, ds.traces.b]);
     expect(session.traces[1]).toMatchObject({ status: 'error', llmCallCount: 3, spanCount: 4 });
+    expect(session.truncated).toBe(false);
     expect(await getSession(store.driver, 'proj-b', 'sess-1')).toBeNull();
   });
 });
