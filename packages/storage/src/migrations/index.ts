@@ -5,6 +5,7 @@ import { rollupsMigration } from './0003-rollups.ts';
 import { projectsKeysMigration } from './0100-projects-keys.ts';
 import { priceOverridesMigration } from './0200-price-overrides.ts';
 import { priceTableStateMigration } from './0201-price-table-state.ts';
+import { priceFileStateMigration } from './0202-price-file-state.ts';
 import { alertsLeaseMigration, alertsMigration } from './0300-alerts.ts';
 import { queryColumnsMigration } from './0400-query-columns.ts';
 
@@ -19,6 +20,7 @@ export const MIGRATIONS: Migration[] = [
   projectsKeysMigration,
   priceOverridesMigration,
   priceTableStateMigration,
+  priceFileStateMigration,
   alertsMigration,
   alertsLeaseMigration,
   queryColumnsMigration,
