@@ -133,6 +133,7 @@ async function startWithDriver(driver: Driver, cfg: ServerConfig, store: StoreCo
   const app = createApp({
     ingest,
     normaliserFor,
+    maxConcurrentRequests: cfg.maxConcurrentRequests,
     metrics,
     registry,
     logger,

@@ -22,6 +22,8 @@ export interface IngestDeps {
   metrics: IngestMetrics;
   logger: Logger;
   maxBodyBytes?: number;
+  /** Export requests handled at once; past it, 429 at once rather than an ever longer queue. */
+  maxConcurrentRequests?: number;
 }
 
 /**
@@ -30,7 +32,26 @@ export interface IngestDeps {
  */
 export function createIngestRoutes(deps: IngestDeps) {
   const limit = deps.maxBodyBytes ?? MAX_BODY_BYTES;
+  const maxActive = deps.maxConcurrentRequests ?? 64;
+  let active = 0;
   return new Hono<AppEnv>().post('/traces', async (c) => {
+    if (active >= maxActive) {
+      deps.metrics.requests(1, { code: '429' });
+      const format = formatOf(c.req.header('content-type')) ?? 'json';
+      return c.body(rpcStatus(format, RPC_CODE.resourceExhausted, 'too many export requests in progress; retry later') as string, 429, {
+        'content-type': CONTENT_TYPE[format],
+        'retry-after': '1',
+      });
+    }
+    active += 1;
+    try {
+      return await handle(c);
+    } finally {
+      active -= 1;
+    }
+  });
+
+  async function handle(c: Context<AppEnv>): Promise<Response> {
     const format = formatOf(c.req.header('content-type'));
     const reply = (status: 200 | 400 | 413 | 415 | 429 | 503, body: Uint8Array | string, retryAfter?: number): Response => {
       deps.metrics.requests(1, { code: String(status) });
@@ -63,7 +84,7 @@ export function createIngestRoutes(deps: IngestDeps) {
     } catch (err) {
       return errorReply(c, err, format, limit, reply, deps.logger);
     }
-  });
+  }
 }
 
 function errorReply(

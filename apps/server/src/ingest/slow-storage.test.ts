@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeProtobuf, exportRequest, llmSpan } from './otlp-fixtures.ts';
+import { encodeJson, encodeProtobuf, exportRequest, llmSpan } from './otlp-fixtures.ts';
 import { startTestServer, type TestServer } from './test-support.ts';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ faultInjection: 'true', insertTimeoutMs: '400', maxQueuedRows: '400', flushDelayMs: '5' });
+  server = await startTestServer({ faultInjection: 'true', insertTimeoutMs: '400', maxQueuedRows: '400', flushDelayMs: '5', maxConcurrentRequests: '6' });
 });
 afterAll(async () => {
   await server?.close();
@@ -39,7 +39,7 @@ describe('a slow ClickHouse', () => {
   it('answers 429 with Retry-After when more rows wait in memory than allowed', async () => {
     await fault({ delayMs: 3000 });
     // Each direct insert is held for 3 s and only times out after 400 ms, so rows pile up in memory.
-    const results = await Promise.all(Array.from({ length: 8 }, () => send(100)));
+    const results = await Promise.all(Array.from({ length: 6 }, () => send(100)));
     await fault({ delayMs: 0 });
     const statuses = results.map((r) => r.status);
     expect(statuses).toContain(200);
@@ -48,5 +48,33 @@ describe('a slow ClickHouse', () => {
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(5);
+  });
+
+  it('answers 429 at once when more export requests are in progress than allowed', async () => {
+    // Bodies that trickle in over 1.5 s keep their requests in progress, so the limit of 6 is reached.
+    const slowBody = () => {
+      const bytes = Buffer.from(encodeJson(exportRequest([llmSpan(1)])));
+      return new ReadableStream<Uint8Array>({
+        async start(controller) {
+          controller.enqueue(bytes.subarray(0, 10));
+          await new Promise((r) => setTimeout(r, 1500));
+          controller.enqueue(bytes.subarray(10));
+          controller.close();
+        },
+      });
+    };
+    const sendSlow = () =>
+      fetch(`${server.url}/v1/traces`, {
+        method: 'POST',
+        body: slowBody(),
+        duplex: 'half',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${server.key}` },
+      } as RequestInit);
+    const results = await Promise.all(Array.from({ length: 10 }, sendSlow));
+    const refused = results.filter((r) => r.status === 429);
+    expect(results.filter((r) => r.status === 200)).toHaveLength(6);
+    expect(refused).toHaveLength(4);
+    expect(refused[0]!.headers.get('retry-after')).toBe('1');
+    expect(((await refused[0]!.json()) as { message: string }).message).toMatch(/too many export requests/);
   });
 });
