@@ -1,11 +1,14 @@
-import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // One run for the whole house. Workspace packages resolve to their TypeScript source through the
 // `@sightline/source` export condition, so tests never need a build of a sibling package.
+// Vite's default server conditions include `module`, which sends some dependencies (OpenTelemetry)
+// to ESM builds whose extensionless imports Node cannot load: list the conditions explicitly.
+const conditions = ['@sightline/source', 'node', 'import', 'default', 'development|production'];
+
 export default defineConfig({
-  resolve: { conditions: ['@sightline/source', ...defaultServerConditions] },
-  ssr: { resolve: { conditions: ['@sightline/source', ...defaultServerConditions] } },
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
   test: {
     include: ['{packages,apps,examples,bench}/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
