@@ -66,18 +66,24 @@ async function pageQuery(
 ): Promise<PageRow[]> {
   const params = new SqlParams();
   const predicates = spanPredicates(params, projectId, scan, query);
-  if (traceIds !== undefined) predicates.where += ` AND TraceId IN ${params.bind(traceIds, 'Array(String)')}`;
+
   const sortColumn = SORT_COLUMNS[query.sort];
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   const having = [...predicates.having];
-  if (predicates.spanMatch !== null) having.push('matchedSpans > 0');
+  let where = predicates.where;
+  if (traceIds !== undefined) where += ` AND TraceId IN ${params.bind(traceIds, 'Array(String)')}`;
+  if (predicates.spanMatch !== null) {
+    // The matching spans' trace ids first: a plain filtered read that skip indexes (user, session,
+    // attribute keys) can prune, then the whole of only those traces.
+    where += ` AND TraceId IN (SELECT TraceId FROM spans WHERE ${predicates.where} AND ${predicates.spanMatch})`;
+  }
   if (cursor !== null) {
     const comparison = query.order === 'asc' ? '>' : '<';
     having.push(`(${sortColumn}, traceId) ${comparison} (${params.bind(cursor.value, 'Int64')}, ${params.bind(cursor.traceId, 'String')})`);
   }
   return driver.query<PageRow>(
     `SELECT ${TRACE_AGGREGATES}, toString(${sortColumn}) AS sortValue
-     FROM (${dedupedSpanColumns(predicates.where, predicates.spanMatch)})
+     FROM (${dedupedSpanColumns(where, null)})
      GROUP BY TraceId
      HAVING ${having.join(' AND ')}
      ORDER BY ${sortColumn} ${direction}, traceId ${direction}
