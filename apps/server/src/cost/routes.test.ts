@@ -145,6 +145,15 @@ describe('/api/prices under concurrent writes', () => {
   });
 });
 
+describe('/api/prices without authentication', () => {
+  it('refuses rather than guessing a project', async () => {
+    const bare = new Hono<AppEnv>().route('/api/prices', createPriceRoutes({ driver, settleMs: 0 }));
+    bare.onError((err, c) => (err instanceof AppError ? c.json({ error: { code: err.code } }, err.status) : c.json({}, 500)));
+    const res = await bare.request('/api/prices/unpriced');
+    expect(res.status).toBe(401);
+  });
+});
+
 describe('/api/prices in the OpenAPI document', () => {
   it('documents every route it mounts', () => {
     const documented = new Set(registeredOpenApiRoutes().map((r) => `${r.method.toUpperCase()} ${r.path}`));

@@ -42,6 +42,13 @@ async function body<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise
   return parsed.data;
 }
 
+/** The authenticated project; a route mounted without the auth middleware must not guess one. */
+function projectOf(c: Context<AppEnv>): string {
+  const projectId = c.get('projectId') as string | undefined;
+  if (typeof projectId !== 'string' || projectId === '') throw new AppError('unauthorized', 'no authenticated project');
+  return projectId;
+}
+
 const earliest = (...isos: string[]) => new Date(Math.min(...isos.map((s) => Date.parse(s))));
 
 /**
@@ -99,18 +106,18 @@ export function createPriceRoutes(deps: PriceRoutesDeps) {
       const atParam = c.req.query('at');
       const at = atParam === undefined ? new Date() : new Date(atParam);
       if (Number.isNaN(at.getTime())) throw new AppError('bad_request', 'at: expected an ISO-8601 time');
-      const book = await books.get(c.get('projectId'));
+      const book = await books.get(projectOf(c));
       return c.json({ tableDate: PRICE_TABLE_DATE, at: at.toISOString(), prices: book.effectiveTable(at).map(toPriceRow) });
     })
-    .get('/overrides', async (c) => c.json({ items: await store.list(c.get('projectId')) }))
+    .get('/overrides', async (c) => c.json({ items: await store.list(projectOf(c)) }))
     .post('/overrides', async (c) => {
-      const projectId = c.get('projectId');
+      const projectId = projectOf(c);
       const saved = await store.put(projectId, await body(c, PriceOverrideInput));
       const recost = await afterChange(projectId, [saved.override], [saved.override.effectiveFrom]);
       return c.json({ ...saved, recost }, 201);
     })
     .put('/overrides', async (c) => {
-      const projectId = c.get('projectId');
+      const projectId = projectOf(c);
       const { overrides } = await body(c, OverrideBulkBody);
       const before = await store.list(projectId);
       for (const old of before) await store.delete(projectId, old);
@@ -121,14 +128,14 @@ export function createPriceRoutes(deps: PriceRoutesDeps) {
       return c.json({ items: after, recost });
     })
     .put('/overrides/:id', async (c) => {
-      const projectId = c.get('projectId');
+      const projectId = projectOf(c);
       const old = await existing(projectId, c.req.param('id'));
       const saved = await store.put(projectId, await body(c, PriceOverrideInput), old.override.id, old.createdAt);
       const recost = await afterChange(projectId, [old.override, saved.override], [old.override.effectiveFrom, saved.override.effectiveFrom]);
       return c.json({ ...saved, recost });
     })
     .delete('/overrides/:id', async (c) => {
-      const projectId = c.get('projectId');
+      const projectId = projectOf(c);
       const old = await existing(projectId, c.req.param('id'));
       await store.delete(projectId, old);
       const recost = await afterChange(projectId, [old.override], [old.override.effectiveFrom]);
@@ -143,13 +150,13 @@ export function createPriceRoutes(deps: PriceRoutesDeps) {
          FROM rollup_hourly
          WHERE ProjectId = {projectId:String} AND CostSource = 'unpriced' AND Bucket >= now() - INTERVAL {days:UInt32} DAY
          GROUP BY provider, model ORDER BY calls DESC, model LIMIT 1000`,
-        { projectId: c.get('projectId'), days },
+        { projectId: projectOf(c), days },
       );
       const iso = (s: string) => new Date(`${s.replace(' ', 'T')}Z`).toISOString();
       return c.json({ items: items.map((i) => ({ ...i, calls: Number(i.calls), firstSeen: iso(i.firstSeen), lastSeen: iso(i.lastSeen) })) });
     })
     .post('/recost', async (c) => {
-      const projectId = c.get('projectId');
+      const projectId = projectOf(c);
       const req = await body(c, RecostBody);
       books.invalidate(projectId);
       const from = req.from === undefined ? new Date(Date.now() - 30 * 86_400_000) : new Date(req.from);
