@@ -42,6 +42,8 @@ export class DurableIngest {
   private inFlight = 0;
   private inFlightRows = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** When the oldest queued request arrived. */
+  private queueSince: number | null = null;
 
   constructor(
     private readonly sink: SpanSink,
@@ -69,6 +71,7 @@ export class DurableIngest {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ rows, resolve, reject });
       this.queuedRows += rows.length;
+      this.queueSince ??= Date.now();
       if (this.queuedRows >= this.opts.flushRows) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.opts.flushDelayMs);
     });
@@ -93,7 +96,8 @@ export class DurableIngest {
       this.timer = null;
     }
     if (this.queue.length === 0) return;
-    if (this.inFlight >= this.opts.maxInFlight) {
+    const waited = Date.now() - (this.queueSince ?? Date.now());
+    if (this.inFlight >= this.opts.maxInFlight && waited < this.opts.insertTimeoutMs) {
       // Retry when a slot frees; the queue keeps growing into a bigger, cheaper batch meanwhile.
       this.timer = setTimeout(() => this.flush(), this.opts.flushDelayMs);
       return;
@@ -102,9 +106,13 @@ export class DurableIngest {
     const rows = waiters.length === 1 ? waiters[0]!.rows : waiters.flatMap((w) => w.rows);
     this.queue = [];
     this.queuedRows = 0;
+    this.queueSince = null;
     this.inFlight += 1;
     this.inFlightRows += rows.length;
-    void this.commit(rows)
+    // Slots still busy after a whole insert timeout: ClickHouse is behind, so this batch waits on
+    // disk (durably) rather than in memory, and its senders get their answer now.
+    const work = this.inFlight > this.opts.maxInFlight ? this.toSpool(dedupe(rows)) : this.commit(rows);
+    void work
       .then(
         () => waiters.forEach((w) => w.resolve()),
         (err: unknown) => {
