@@ -2,6 +2,7 @@ import type { Migration } from './migration.ts';
 import { spansMigration } from './0001-spans.ts';
 import { traceIndexMigration } from './0002-trace-index.ts';
 import { rollupsMigration } from './0003-rollups.ts';
+import { rollupProjectionsMigration } from './0004-rollup-projections.ts';
 import { projectsKeysMigration } from './0100-projects-keys.ts';
 import { priceOverridesMigration } from './0200-price-overrides.ts';
 import { priceTableStateMigration } from './0201-price-table-state.ts';
@@ -17,6 +18,7 @@ export const MIGRATIONS: Migration[] = [
   spansMigration,
   traceIndexMigration,
   rollupsMigration,
+  rollupProjectionsMigration,
   projectsKeysMigration,
   priceOverridesMigration,
   priceTableStateMigration,

@@ -173,6 +173,12 @@ export function describeDriverConformance(name: string, open: () => Promise<Driv
         expect(fromRollup.length).toBeGreaterThan(4);
         expect(fromRollup).toEqual(fromRaw);
       }
+      // Dashboard-shaped queries (no UserId) are answered from the without_user projection: same sums.
+      const byModel = `SELECT Model, sum(Calls) AS calls, sum(Errors) AS errors, sum(CostNanos) AS cost, sum(InputTokens) AS inT,
+          toString(max(MaxTimestamp)) AS maxTs FROM rollup_hourly WHERE ProjectId = {p:String} GROUP BY Model ORDER BY Model`;
+      const viaProjection = await driver.query(byModel, { p: projectId });
+      expect(viaProjection.length).toBeGreaterThan(3);
+      expect(viaProjection).toEqual(await driver.query(`${byModel} SETTINGS optimize_use_projections = 0`, { p: projectId }));
       const [q] = await driver.query<{ rollup: number[]; raw: number[]; ttft: number[]; rawTtft: number[] }>(
         `SELECT
            (SELECT quantilesTDigestMerge(0.5, 0.95, 0.99)(DurationMsQuantiles) FROM rollup_hourly WHERE ProjectId = {p:String}) AS rollup,
