@@ -54,6 +54,11 @@ export class KeyStore {
     return { projectId: DEFAULT_PROJECT_ID, key };
   }
 
+  /** The default project exists afterwards; no key is made (for the CLI, which prints its own). */
+  async ensureDefaultProject(): Promise<void> {
+    if (!(await this.projectExists(DEFAULT_PROJECT_ID))) await this.createProject(DEFAULT_PROJECT_ID, 'Default project');
+  }
+
   async createProject(id: string, name: string): Promise<void> {
     await this.driver.insert('projects', [{ Id: id, Name: name, CreatedAt: now(), Deleted: 0, Version: nextVersion() }]);
   }

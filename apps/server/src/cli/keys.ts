@@ -81,7 +81,7 @@ async function direct(config: LoadedConfig): Promise<KeyOps> {
   const driver = await openDriver(config.store);
   await migrate(driver, { cluster: config.store.cluster, retentionDays: config.store.retentionDays });
   const keys = new KeyStore(driver, config.server.keyPepper);
-  await keys.bootstrap(undefined);
+  await keys.ensureDefaultProject();
   return {
     create: async (name) => {
       const { key, info } = await keys.createKey(DEFAULT_PROJECT_ID, name);

@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli.ts';
+import type { CliIo } from './command.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'sightline-keys-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+function io(): CliIo & { out_: string[]; err_: string[] } {
+  const out_: string[] = [];
+  const err_: string[] = [];
+  return { out_, err_, out: (l) => out_.push(l), err: (l) => err_.push(l) };
+}
+
+describe('sightline keys with no server running', () => {
+  it('opens the store itself: create, list (prefix only), revoke', async () => {
+    const port = String(await freePort()); // nothing listens there, so the CLI goes direct
+    const created = io();
+    expect(await runCli(['keys', 'create', '--name', 'offline', '--data-dir', dataDir, '--port', port], undefined, created)).toBe(0);
+    const key = created.out_.join('').trim();
+    expect(key).toMatch(/^sl_[0-9A-Za-z]{32}$/);
+
+    const listed = io();
+    expect(await runCli(['keys', 'list', '--data-dir', dataDir, '--port', port], undefined, listed)).toBe(0);
+    // Only the key just created: going direct never mints a key nobody was shown.
+    expect(listed.out_.filter((l) => l.startsWith('key_'))).toHaveLength(1);
+    const row = listed.out_.find((l) => l.includes(' offline '));
+    expect(row).toBeDefined();
+    expect(listed.out_.join('\n')).not.toContain(key);
+    expect(row).toContain(key.slice(0, 9));
+
+    const id = row!.split(/\s+/)[0]!;
+    const revoked = io();
+    expect(await runCli(['keys', 'revoke', id, '--data-dir', dataDir, '--port', port], undefined, revoked)).toBe(0);
+    const after = io();
+    await runCli(['keys', 'list', '--data-dir', dataDir, '--port', port], undefined, after);
+    expect(after.out_.find((l) => l.startsWith(id))).not.toMatch(/ -$/);
+  });
+});
