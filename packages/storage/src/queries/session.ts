@@ -20,7 +20,7 @@ export async function getSession(
   const where = `ProjectId = ${p} AND TraceId IN (SELECT TraceId FROM spans WHERE ProjectId = ${p} AND SessionId = ${s})`;
   const rows = await driver.query<TraceAggregateRow>(
     `SELECT ${TRACE_AGGREGATES}
-     FROM (${dedupedSpanColumns(where, null)})
+     FROM (${dedupedSpanColumns(where)})
      GROUP BY TraceId
      ORDER BY startNs ASC, traceId ASC
      LIMIT ${MAX_SESSION_TRACES + 1}`,

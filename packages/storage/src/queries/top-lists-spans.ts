@@ -15,7 +15,7 @@ export function spanTopListSql(list: SpanTopList, params: SqlParams, where: stri
   switch (list) {
     case 'costliest-traces':
       return `SELECT traceId AS key, ${TRACE_AGGREGATE_FIELDS}
-        FROM (SELECT ${TRACE_AGGREGATES} FROM (${dedupedSpanColumns(where, null)}) GROUP BY TraceId)
+        FROM (SELECT ${TRACE_AGGREGATES} FROM (${dedupedSpanColumns(where)}) GROUP BY TraceId)
         WHERE costNanos > 0 ORDER BY costNanos DESC, key LIMIT ${limit}`;
     case 'slowest-calls':
       return `SELECT SpanId AS key, TraceId AS traceId, SpanId AS spanId, SpanName AS name, ServiceName AS serviceName,

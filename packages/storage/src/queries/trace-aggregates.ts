@@ -6,11 +6,10 @@ import { nanosToIso, nanosToUsd, toNumber } from './sql-params.ts';
  * a re-sent span exists twice, so every read of raw rows uses FINAL. Measured on merged data it costs
  * next to nothing, where `LIMIT 1 BY TraceId, SpanId` (a hash set of every span) cost 5–10× the scan.
  */
-export function dedupedSpanColumns(where: string, spanMatch: string | null): string {
+export function dedupedSpanColumns(where: string): string {
   return `SELECT TraceId, SpanId, ParentSpanId, SpanName, ServiceName, SpanClass, StatusCode,
       toInt64(toUnixTimestamp64Nano(Timestamp)) AS StartNs, toInt64(Duration) AS DurationNs,
-      InputTokens, OutputTokens, CostNanos, CostSource, UserId, SessionId,
-      ${spanMatch ?? '1'} AS Matched
+      InputTokens, OutputTokens, CostNanos, CostSource, UserId, SessionId
     FROM spans FINAL
     WHERE ${where}`;
 }
@@ -30,8 +29,7 @@ export const TRACE_AGGREGATES = `TraceId AS traceId,
     countIf(CostSource = 'unpriced') AS unpricedCallCount,
     countIf(StatusCode = 'Error') AS errorCount,
     anyIf(UserId, UserId != '') AS userId,
-    anyIf(SessionId, SessionId != '') AS sessionId,
-    countIf(Matched) AS matchedSpans`;
+    anyIf(SessionId, SessionId != '') AS sessionId`;
 
 export interface TraceAggregateRow {
   traceId: string;

@@ -83,7 +83,7 @@ async function pageQuery(
   }
   return driver.query<PageRow>(
     `SELECT ${TRACE_AGGREGATES}, toString(${sortColumn}) AS sortValue
-     FROM (${dedupedSpanColumns(where, null)})
+     FROM (${dedupedSpanColumns(where)})
      GROUP BY TraceId
      HAVING ${having.join(' AND ')}
      ORDER BY ${sortColumn} ${direction}, traceId ${direction}
