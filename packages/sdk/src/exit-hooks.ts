@@ -1,5 +1,6 @@
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { reportInternal } from './diagnostics.ts';
+import { pendingCount } from './pending-end.ts';
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 const SIGNAL_FLUSH_TIMEOUT_MS = 2000;
@@ -14,7 +15,7 @@ export function installExitHooks(flush: () => Promise<void>, processor: () => Sp
   const onBeforeExit = (): void => {
     const p = processor() as { pendingBytes?: number };
     // Only when something waits: each flush schedules I/O, which makes beforeExit fire again.
-    if (flushingOnExit || p.pendingBytes === 0) return;
+    if (flushingOnExit || (p.pendingBytes === 0 && pendingCount() === 0)) return;
     flushingOnExit = true;
     void flush().finally(() => (flushingOnExit = false));
   };

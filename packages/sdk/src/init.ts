@@ -2,7 +2,7 @@ import { trace, type TracerProvider } from '@opentelemetry/api';
 import { OTLPTraceExporter as OTLPJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OTLPProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, ParentBasedSampler, TraceIdRatioBasedSampler, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOnSampler, BasicTracerProvider, ParentBasedSampler, TraceIdRatioBasedSampler, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import * as K from '@sightline/contracts/semconv';
 import { BudgetGuard } from './budget.ts';
 import { resolveConfig, type ResolvedConfig, type SightlineOptions } from './config.ts';
@@ -95,7 +95,8 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
           ...(config.environment ? { [K.ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: config.environment } : {}),
           [K.ATTR_SIGHTLINE_SDK_VERSION]: SDK_VERSION,
         }),
-        sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRate) }),
+        // AlwaysOn at rate 1: the ratio sampler costs ~1% of a call for a decision known in advance.
+        sampler: new ParentBasedSampler({ root: config.sampleRate >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(config.sampleRate) }),
         spanProcessors: [processor],
       });
       if (options.registerGlobal ?? !host) registeredGlobal = trace.setGlobalTracerProvider(ownProvider);

@@ -23,24 +23,23 @@ let sweeper: NodeJS.Timeout | undefined;
 let sweeping = false;
 const SLICE = 32;
 
-let immediate: NodeJS.Immediate | undefined;
+/** Sweep period when spans end "on the next turn": batches many spans per timer tick. */
+const NEXT_TURN_SWEEP_MS = 10;
 
 export function deferEnd(span: Span, endMs: number, seal: () => void): void {
   const window = settings.validationWindowMs;
   pending.set(span, { endMs, dueMs: endMs + window, seal });
-  if (window === 0) {
-    // Default: validation runs in the continuation of the awaited call, so the next turn of the
-    // event loop is late enough, and spans never live long enough to be promoted by the GC.
-    if (!immediate) {
-      immediate = setImmediate(() => {
-        immediate = undefined;
-        sweep();
-      });
-    }
-  } else if (!sweeper) {
-    sweeper = setInterval(sweep, Math.max(20, Math.min(100, window / 2)));
+  if (!sweeper) {
+    // One shared timer rather than a macrotask per call: at window 0 validation has run in the
+    // awaited call's continuation long before the next tick, and each tick ends a whole batch.
+    sweeper = setInterval(sweep, window === 0 ? NEXT_TURN_SWEEP_MS : Math.max(20, Math.min(100, window / 2)));
     sweeper.unref();
   }
+}
+
+/** Spans still waiting to be sealed and ended (the exit hook flushes when there are any). */
+export function pendingCount(): number {
+  return pending.size;
 }
 
 function sweep(): void {
@@ -61,11 +60,7 @@ function sweep(): void {
   const slice = (from: number): void => {
     for (let i = from; i < Math.min(from + SLICE, due.length); i++) endNow(due[i] as Span);
     if (from + SLICE < due.length) setImmediate(slice, from + SLICE);
-    else {
-      sweeping = false;
-      // Spans that arrived while slicing: pick them up on the next turn.
-      if (pending.size > 0 && settings.validationWindowMs === 0 && !immediate) immediate = setImmediate(() => ((immediate = undefined), sweep()));
-    }
+    else sweeping = false;
   };
   slice(0);
 }
