@@ -61,3 +61,13 @@ export interface DecodedResourceSpans {
 export interface DecodedExportRequest {
   resourceSpans: DecodedResourceSpans[];
 }
+
+/**
+ * Sets an attribute as an own property even when the key is `__proto__`: a plain assignment would
+ * change the object's prototype instead, silently dropping the attribute (and letting a sender
+ * reshape the object).
+ */
+export function setAttribute(into: Attributes, key: string, value: AttributeValue): void {
+  if (key === '__proto__') Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
+  else into[key] = value;
+}

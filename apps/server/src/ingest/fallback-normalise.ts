@@ -80,7 +80,10 @@ function count(v: string | undefined): number {
 
 export function stringify(attrs: Attributes): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(attrs)) out[k] = valueText(v);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === '__proto__') Object.defineProperty(out, k, { value: valueText(v), enumerable: true, writable: true, configurable: true });
+    else out[k] = valueText(v);
+  }
   return out;
 }
 

@@ -46,6 +46,13 @@ describe('decodeOtlpJson', () => {
     expect(s.attributes.empty).toBeNull();
   });
 
+  it('keeps an attribute named __proto__ as data, never as the prototype', () => {
+    const s = first(span({ attributes: [{ key: '__proto__', value: { kvlistValue: { values: [{ key: 'polluted', value: { boolValue: true } }] } } }] }));
+    expect(Object.keys(s.attributes)).toEqual(['__proto__']);
+    expect((s.attributes as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('answers wrong types with an error naming the path', () => {
     expect(() => decodeOtlpJson('{"resourceSpans": {}}')).toThrow(/resourceSpans: expected an array/);
     expect(() => first(span({ startTimeUnixNano: 'soon' }))).toThrow(/spans\[0\]\.startTimeUnixNano/);

@@ -8,6 +8,7 @@ import type {
   DecodedScopeSpans,
   DecodedSpan,
 } from './decoded-span.ts';
+import { setAttribute } from './decoded-span.ts';
 import { OtlpDecodeError } from './decode-error.ts';
 
 /**
@@ -143,7 +144,7 @@ function attributes(v: unknown, path: string, depth: number): Attributes {
   const out: Attributes = {};
   array(v, path).forEach((kv, i) => {
     const o = object(kv, `${path}[${i}]`);
-    out[str(o.key, `${path}[${i}].key`)] = anyValue(o.value, `${path}[${i}].value`, depth + 1);
+    setAttribute(out, str(o.key, `${path}[${i}].key`), anyValue(o.value, `${path}[${i}].value`, depth + 1));
   });
   return out;
 }

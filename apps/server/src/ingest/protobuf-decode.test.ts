@@ -42,13 +42,18 @@ describe('decodeOtlpProtobuf', () => {
   });
 
   it('keeps int64 attributes beyond 2^53 as exact decimal strings', () => {
-    const w = protobuf.Writer.create();
-    // ResourceSpans{ ScopeSpans{ Span{ attributes: [{key:"big", value:{int_value: 2^63-1}}] } } }
-    w.uint32(10).fork().uint32(18).fork().uint32(18).fork();
-    w.uint32(74).fork().uint32(10).string('big').uint32(18).fork().uint32(24).int64('9223372036854775807').ldelim().ldelim();
-    w.ldelim().ldelim().ldelim();
-    const span = decodeOtlpProtobuf(w.finish()).resourceSpans[0]?.scopeSpans[0]?.spans[0];
-    expect(span?.attributes.big).toBe('9223372036854775807');
+    const attr = (key: string, varint: number[]) => {
+      const w = protobuf.Writer.create();
+      // ResourceSpans{ ScopeSpans{ Span{ attributes: [{key, value: AnyValue{int_value: <raw varint>}}] } } }
+      w.uint32(10).fork().uint32(18).fork().uint32(18).fork();
+      w.uint32(74).fork().uint32(10).string(key).uint32(18).bytes(new Uint8Array([24, ...varint])).ldelim();
+      w.ldelim().ldelim().ldelim();
+      return decodeOtlpProtobuf(w.finish()).resourceSpans[0]?.scopeSpans[0]?.spans[0]?.attributes[key];
+    };
+    expect(attr('max', [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])).toBe('9223372036854775807');
+    expect(attr('minusOne', [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])).toBe(-1);
+    expect(attr('small', [0x96, 0x01])).toBe(150);
+    expect(() => attr('overlong', [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])).toThrow(OtlpDecodeError);
   });
 
   it('skips unknown fields of every wire type', () => {

@@ -9,6 +9,7 @@ import type {
   DecodedScopeSpans,
   DecodedSpan,
 } from './decoded-span.ts';
+import { setAttribute } from './decoded-span.ts';
 import { OtlpDecodeError } from './decode-error.ts';
 
 /**
@@ -183,7 +184,7 @@ function readKeyValue(r: Reader, buf: Buffer, len: number, into: Attributes, dep
     else if (tag === ((2 << 3) | 2)) value = readAnyValue(r, buf, r.uint32(), depth + 1);
     else skip(r, tag);
   }
-  into[key] = value;
+  setAttribute(into, key, value);
 }
 
 function readAnyValue(r: Reader, buf: Buffer, len: number, depth: number): AttributeValue {
@@ -250,10 +251,29 @@ function fixed64(r: Reader): string {
   return (BigInt(hi) * TWO_32 + BigInt(lo)).toString();
 }
 
-/** int64 varint: a JS number when exact, else a decimal string (attribute values keep every digit). */
+/**
+ * int64 varint: a JS number when exact, else a decimal string (attribute values keep every digit).
+ * Read by hand: protobufjs' own int64() is exact only when the optional `long` package loads.
+ */
 function varint64(r: Reader): number | string {
-  const bits = (r as unknown as { int64(): { low: number; high: number } | number }).int64();
-  if (typeof bits === 'number') return bits;
-  const n = (BigInt(bits.high) << 32n) | BigInt(bits.low >>> 0);
-  return Number.isSafeInteger(Number(n)) ? Number(n) : n.toString();
+  const buf = (r as unknown as { buf: Uint8Array }).buf;
+  let pos = r.pos;
+  const first = buf[pos];
+  if (first !== undefined && first < 0x80) {
+    r.pos = pos + 1;
+    return first;
+  }
+  let n = 0n;
+  let shift = 0n;
+  for (let i = 0; ; i++) {
+    if (i === 10 || pos >= r.len) throw new OtlpDecodeError(`invalid protobuf: bad varint at offset ${r.pos}`);
+    const b = buf[pos++]!;
+    n |= BigInt(b & 0x7f) << shift;
+    if (b < 0x80) break;
+    shift += 7n;
+  }
+  r.pos = pos;
+  const signed = BigInt.asIntN(64, n);
+  const asNumber = Number(signed);
+  return Number.isSafeInteger(asNumber) ? asNumber : signed.toString();
 }

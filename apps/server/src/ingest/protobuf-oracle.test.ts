@@ -34,7 +34,9 @@ const value: fc.Arbitrary<AttributeValue> = fc.letrec<{ v: AttributeValue }>((ti
   v: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), tie('v'), { maxKeys: 3 })),
 })).v;
 const attrs = fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), value, { maxKeys: 5 });
-const nanos = fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }).map(String);
+// Up to 2^53: protobufjs' reflection encoder is exact beyond that only when the optional `long`
+// package loads; times past 2^53 are covered by protobuf-decode.test.ts.
+const nanos = fc.bigInt({ min: 0n, max: 2n ** 53n }).map(String);
 const span = fc.record({
   name: fc.string(),
   kind: fc.integer({ min: 0, max: 5 }),
