@@ -157,7 +157,18 @@ async function startWithDriver(driver: Driver, cfg: ServerConfig, store: StoreCo
   });
 
   const scheduler: AlertScheduler | null = cfg.alertsEnabled ? startAlertScheduler(alerts) : null;
-  const httpServer = await listen(app.fetch, cfg.port, cfg.host);
+  let httpServer: ServerType;
+  try {
+    httpServer = await listen(app.fetch, cfg.port, cfg.host);
+  } catch (err) {
+    // e.g. the port is taken: stop the loops started above so the process can exit with the error.
+    await scheduler?.stop();
+    await writer.stop();
+    spool.close();
+    // Nobody saw the new default key: revoke it so the next start mints and shows another.
+    if (boot.keyId) await keys.revokeKey(boot.projectId, boot.keyId);
+    throw err;
+  }
   const port = (httpServer.address() as AddressInfo).port;
   const hostForUrl = cfg.host.includes(':') && !cfg.host.startsWith('[') ? `[${cfg.host}]` : cfg.host;
   logger.log('info', 'server.started', { host: cfg.host, port, spoolDir, localSession: allowLocalSession });

@@ -36,22 +36,22 @@ export class KeyStore {
     private readonly cacheTtlMs = 5000,
   ) {}
 
-  /** Creates the default project on first start and returns its new key (null when it already existed). */
-  async bootstrap(bootstrapKey: string | undefined): Promise<{ projectId: string; key: string | null }> {
-    const projects = await this.driver.query<{ n: number }>('SELECT count() AS n FROM projects FINAL WHERE Deleted = 0');
-    const firstStart = (projects[0]?.n ?? 0) === 0;
-    if (firstStart) await this.createProject(DEFAULT_PROJECT_ID, 'Default project');
+  /**
+   * Creates the default project on first start. Returns a new key for it when it has no usable key
+   * (first start, or every key revoked) so the operator is never locked out; null otherwise. With
+   * `bootstrapKey` that key is registered instead and nothing is returned (the operator chose it).
+   */
+  async bootstrap(bootstrapKey: string | undefined): Promise<{ projectId: string; key: string | null; keyId: string | null }> {
+    await this.ensureDefaultProject();
     if (bootstrapKey !== undefined) {
       if (!isPlausibleKey(bootstrapKey)) throw new TypeError('SIGHTLINE_BOOTSTRAP_KEY must be 20–200 printable characters without spaces');
-      if ((await this.resolve(bootstrapKey)) === null) {
-        await this.insertKey(DEFAULT_PROJECT_ID, 'bootstrap', bootstrapKey);
-        return { projectId: DEFAULT_PROJECT_ID, key: null };
-      }
-      return { projectId: DEFAULT_PROJECT_ID, key: null };
+      if ((await this.resolve(bootstrapKey)) === null) await this.insertKey(DEFAULT_PROJECT_ID, 'bootstrap', bootstrapKey);
+      return { projectId: DEFAULT_PROJECT_ID, key: null, keyId: null };
     }
-    if (!firstStart) return { projectId: DEFAULT_PROJECT_ID, key: null };
-    const { key } = await this.createKey(DEFAULT_PROJECT_ID, 'default');
-    return { projectId: DEFAULT_PROJECT_ID, key };
+    const active = (await this.listKeys(DEFAULT_PROJECT_ID)).filter((k) => k.revokedAt === null);
+    if (active.length > 0) return { projectId: DEFAULT_PROJECT_ID, key: null, keyId: null };
+    const { key, info } = await this.createKey(DEFAULT_PROJECT_ID, 'default');
+    return { projectId: DEFAULT_PROJECT_ID, key, keyId: info.id };
   }
 
   /** The default project exists afterwards; no key is made (for the CLI, which prints its own). */
