@@ -3,6 +3,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { migrate, openDriver } from '@sightline/storage';
+import { KeyStore } from '../auth/key-store.ts';
 import { runCli } from '../cli.ts';
 import type { CliIo } from './command.ts';
 
@@ -46,5 +48,24 @@ describe('sightline keys with no server running', () => {
     const after = io();
     await runCli(['keys', 'list', '--data-dir', dataDir, '--port', port], undefined, after);
     expect(after.out_.find((l) => l.startsWith(id))).not.toMatch(/ -$/);
+  });
+
+  it('bootstrap mints a default key only while the default project has no usable one', async () => {
+    // Continues from the test above: its only key is revoked now.
+    const driver = await openDriver({ mode: 'embedded', dataDir: join(dataDir, 'clickhouse') });
+    try {
+      await migrate(driver);
+      const keys = new KeyStore(driver, 'sightline-api-key-v1');
+      const first = await keys.bootstrap(undefined);
+      expect(first.key).toMatch(/^sl_/);
+      expect(await keys.resolve(first.key!)).toBe('default');
+      expect((await keys.bootstrap(undefined)).key).toBeNull();
+      // An operator-chosen key is registered once and never echoed.
+      const chosen = 'sl_operatorchosenkey0000000000000000';
+      expect((await keys.bootstrap(chosen)).key).toBeNull();
+      expect(await keys.resolve(chosen)).toBe('default');
+    } finally {
+      await driver.close();
+    }
   });
 });
