@@ -24,6 +24,8 @@ export interface QueryBenchFigures {
   spans: number;
   /** Median milliseconds per query function, over `runs` runs after one warm-up. */
   medianMs: Record<string, number>;
+  /** [min, max] over the same runs as the median. */
+  spreadMs: Record<string, [number, number]>;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -66,6 +68,7 @@ export async function runQueryBench(opts: { spans?: number; runs?: number; log?:
       'compare two models (7 d)': () => compareSides(driver, p, { dimension: 'model', a: model?.m ?? 'a', b: other?.m ?? 'b' }),
     };
     const medianMs: Record<string, number> = {};
+    const spreadMs: Record<string, [number, number]> = {};
     for (const [name, fn] of Object.entries(cases)) {
       await fn();
       const times: number[] = [];
@@ -75,11 +78,12 @@ export async function runQueryBench(opts: { spans?: number; runs?: number; log?:
         times.push(performance.now() - started);
       }
       medianMs[name] = Math.round(median(times) * 10) / 10;
+      spreadMs[name] = [Math.round(Math.min(...times) * 10) / 10, Math.round(Math.max(...times) * 10) / 10];
       log(`${name}: median ${medianMs[name]} ms`);
     }
     const loadAverage = Math.round((loadavg()[0] ?? 0) * 10) / 10;
     log(`(${availableParallelism()} cores, load average ${loadAverage}: other processes skew these figures)`);
-    return { cores: availableParallelism(), loadAverage, spans, medianMs };
+    return { cores: availableParallelism(), loadAverage, spans, medianMs, spreadMs };
   } finally {
     await driver.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -40,6 +40,8 @@ export interface StorageBenchFigures {
   bytesOnDiskPerSpan: number;
   rollupBytesOnDisk: number;
   queryMedianMs: Record<string, number>;
+  /** [min, max] over the same runs as the median. */
+  querySpreadMs: Record<string, [number, number]>;
   targets: Record<string, { value: number; target: number; ok: boolean }>;
 }
 
@@ -140,6 +142,7 @@ export async function runStorageBench(opts: StorageBenchOptions = {}): Promise<S
         ), 'p95LatencyByModel'),
     };
     const queryMedianMs: Record<string, number> = {};
+    const querySpreadMs: Record<string, [number, number]> = {};
     for (const [name, fn] of Object.entries(queries)) {
       await fn(); // warm caches, as a dashboard would be
       const times: number[] = [];
@@ -149,6 +152,7 @@ export async function runStorageBench(opts: StorageBenchOptions = {}): Promise<S
         times.push(performance.now() - started);
       }
       queryMedianMs[name] = round(median(times));
+      querySpreadMs[name] = [round(Math.min(...times)), round(Math.max(...times))];
       log(`${name}: median ${queryMedianMs[name]} ms over ${runs} runs`);
     }
 
@@ -180,6 +184,7 @@ export async function runStorageBench(opts: StorageBenchOptions = {}): Promise<S
       bytesOnDiskPerSpan: Math.round((disk?.spanBytes ?? 0) / Math.max(1, disk?.spanRows ?? 1)),
       rollupBytesOnDisk: disk?.rollupBytes ?? 0,
       queryMedianMs,
+      querySpreadMs,
       targets,
     };
   } finally {
