@@ -62,7 +62,9 @@ export function benchPlan(o: PlanOptions): BenchJob[] {
     timeoutMs: (q ? 5 : 15) * MIN,
   });
   jobs.push({ id: 'cost', bench: 'cost', opts: { spans: q ? 5_000 : 50_000 }, timeoutMs: (q ? 5 : 10) * MIN });
-  return o.only === undefined ? jobs : jobs.filter((j) => o.only?.includes(j.bench));
+  // 10M-span runs last: they take longest, and a run stopped for time still reports everything else.
+  const ordered = [...jobs.filter((j) => !j.id.endsWith('-10000000')), ...jobs.filter((j) => j.id.endsWith('-10000000'))];
+  return o.only === undefined ? ordered : ordered.filter((j) => o.only?.includes(j.bench));
 }
 
 export function parseOnly(value: string | undefined): BenchName[] | undefined {

@@ -77,12 +77,20 @@ function sdkTargets(rows: ModeFigures[], stream: boolean): TargetRow[] {
   if (s === undefined) {
     return [{ issue: '3', what: `Sightline figures (${kind})`, target: 'measured', measured: 'worker failed', pass: null }];
   }
+  const reached = s.achievedRate >= 4_500;
   const others = rows.filter((f) => COMPETITORS.includes(f.mode));
   const cheapestOther = others.reduce<ModeFigures | undefined>((a, b) => (a === undefined || b.addedCpuUs[0] < a.addedCpuUs[0] ? b : a), undefined);
   return [
     { issue: '3', what: `added CPU inside the call (${kind})`, target: '≤ 20 µs', measured: `${num(s.addedCpuInCallUs[0], 1)} µs`, pass: s.addedCpuInCallUs[0] <= 20 },
     { issue: '3', what: `total added CPU vs bare OTel span (${kind})`, target: '≤ 0.80×', measured: `${num(s.ratioToBare, 2)}× (${num(s.addedCpuUs[0])} µs)`, pass: Number.isFinite(s.ratioToBare) ? s.ratioToBare <= 0.8 : null },
-    { issue: '3', what: `event-loop stall p99 at 5k calls/s (${kind})`, target: '< 5 ms', measured: `${num(s.stallP99Ms[0], 1)} ms at ${num(s.achievedRate)} calls/s`, pass: s.stallP99Ms[0] < 5 },
+    {
+      issue: '3',
+      what: `event-loop stall p99 at 5k calls/s (${kind})`,
+      target: '< 5 ms',
+      // Below ~5k calls/s the load the target names was not applied: a low stall then proves nothing.
+      measured: `${num(s.stallP99Ms[0], 1)} ms at ${num(s.achievedRate)} calls/s${reached ? '' : ' (rate not reached)'}`,
+      pass: s.stallP99Ms[0] < 5 && reached,
+    },
     {
       issue: '9',
       what: `Sightline adds the least CPU (${kind})`,

@@ -58,6 +58,7 @@ describe('renderReport', () => {
     expect(md).toContain('| 3 | added CPU inside the call (plain) | ≤ 20 µs | 12.0 µs | PASS |');
     expect(md).toContain('| 3 | added CPU inside the call (streaming) | ≤ 20 µs | 25.0 µs | **MISS** |');
     expect(md).toContain('| 3 | event-loop stall p99 at 5k calls/s (streaming) | < 5 ms | 6.0 ms at 4,980 calls/s | **MISS** |');
+    expect(md).toContain('| 3 | event-loop stall p99 at 5k calls/s (plain) | < 5 ms | 2.5 ms at 4,980 calls/s | PASS |');
     expect(md).toContain('| 9 | Sightline adds the least CPU (plain) | least of bare span and peers | 60 µs vs bare OTel span, same attributes (reference) 100 µs | PASS |');
     expect(md).toContain('| 9 | Sightline adds the least CPU (streaming) | least of bare span and peers | 90 µs; no peer measured | n/a |');
     expect(md).toMatch(/Not measured \(the worker failed; see the run log\): [^\n]*OpenInference/);

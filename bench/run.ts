@@ -6,7 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { gitRevision, keyVersions, loadAverages, machineInfo, ROOT } from './bench-env.ts';
 import { benchPlan, parseOnly, type BenchJob } from './bench-plan.ts';
 import { renderReport, type BenchRun, type JobResult } from './report.ts';
@@ -16,13 +16,24 @@ const flag = (name: string) => process.argv.includes(`--${name}`);
 const progress = (line: string) => process.stdout.write(`${line}\n`);
 const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
+/** Ends a benchmark's process group; `quiet` when the group is most likely gone already. */
+function killGroup(pid: number | undefined, quiet = false): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch (err) {
+    if (!quiet) progress(`could not stop benchmark process group ${pid}: ${(err as Error).message}`);
+  }
+}
+
 /** Runs one job in a child; resolves with its figures or the tail of its output on failure. */
 function runJob(job: BenchJob, workDir: string): Promise<{ figures?: unknown; error?: string }> {
   const outFile = join(workDir, `${job.id}.json`);
   const child = spawn(
     process.execPath,
     ['--conditions=@sightline/source', '--import', 'tsx', join(ROOT, 'bench', 'run-one.ts'), job.bench, JSON.stringify(job.opts), outFile],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    // Own process group: a timeout or Ctrl-C ends the benchmark's own children (workers, servers) too.
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let tail = '';
   const keep = (d: Buffer) => {
@@ -34,14 +45,26 @@ function runJob(job: BenchJob, workDir: string): Promise<{ figures?: unknown; er
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       tail += `\n(killed after ${Math.round(job.timeoutMs / 60_000)} min)`;
-      child.kill('SIGKILL');
+      killGroup(child.pid);
     }, job.timeoutMs);
+    const onSignal = () => {
+      killGroup(child.pid);
+      process.exit(130);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     child.once('error', (err) => {
       clearTimeout(timer);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       resolve({ error: err.message });
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      // Anything the benchmark left running (a server it did not stop) would skew the next one.
+      killGroup(child.pid, true);
       if (code !== 0) return resolve({ error: `exit ${code ?? signal}\n${tail}` });
       try {
         resolve({ figures: JSON.parse(readFileSync(outFile, 'utf8')) as unknown });
@@ -55,7 +78,7 @@ function runJob(job: BenchJob, workDir: string): Promise<{ figures?: unknown; er
 async function main(): Promise<number> {
   const render = arg('render');
   if (render !== undefined) {
-    const out = join(ROOT, arg('out') ?? 'BENCHMARKS.md');
+    const out = resolvePath(ROOT, arg('out') ?? 'BENCHMARKS.md');
     writeFileSync(out, renderReport(JSON.parse(readFileSync(render, 'utf8')) as BenchRun));
     progress(`re-rendered ${out} from ${render}`);
     return 0;
@@ -63,14 +86,41 @@ async function main(): Promise<number> {
   const quick = flag('quick');
   const spans10m = flag('spans10m');
   const plan = benchPlan({ quick, spans10m, only: parseOnly(arg('only')) });
-  const outPath = join(ROOT, arg('out') ?? 'BENCHMARKS.md');
+  const outPath = resolvePath(ROOT, arg('out') ?? 'BENCHMARKS.md');
   const command = ['pnpm bench', ...process.argv.slice(2)].join(' ');
   const started = new Date();
   const loadStart = loadAverages();
   const machine = machineInfo();
+  const revision = gitRevision((cmd, args) => execFileSync(cmd, args, { cwd: ROOT, encoding: 'utf8' }));
+  const versions = keyVersions();
+  // The raw figures, so the report can be re-rendered (--render=FILE) without measuring again.
+  const rawPath = join(tmpdir(), `sightline-bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
+  const jobs: JobResult[] = [];
+
+  // Written after every benchmark, so a run stopped part-way still leaves a complete report of what
+  // finished, saying what did not run.
+  const write = (finished: boolean): number => {
+    const loadEnd = loadAverages();
+    const notes: string[] = [];
+    if (!finished) {
+      const notRun = plan.slice(jobs.length).map((j) => j.id);
+      notes.push(`Partial: ${jobs.length} of ${plan.length} benchmark runs had finished when this file was written; not run: ${notRun.join(', ')}.`);
+    }
+    if (quick) notes.push('Quick run (`--quick`): small sizes to check the pipeline end to end. These figures are not the benchmark; run `pnpm bench`.');
+    const peak = Math.max(loadStart[0], loadEnd[0], ...jobs.map((j) => Math.max(j.loadBefore, j.loadAfter)));
+    if (peak > machine.cores) {
+      notes.push(`The machine was loaded (1-min load average up to ${peak} on ${machine.cores} cores): absolute figures are pessimistic; ratios to same-run references hold better.`);
+    }
+    const failed = jobs.filter((j) => j.error !== undefined);
+    if (failed.length > 0) notes.push(`Incomplete: ${failed.map((j) => j.id).join(', ')} failed (see the run log at the end).`);
+    const run: BenchRun = { command, startedAt: utc(started), finishedAt: utc(new Date()), revision, notes, machine, loadStart, loadEnd, versions, jobs };
+    writeFileSync(outPath, renderReport(run));
+    writeFileSync(rawPath, `${JSON.stringify(run, null, 2)}\n`);
+    return failed.length;
+  };
+
   progress(`${command}: ${plan.length} benchmark runs on ${machine.cores} cores (${machine.cpuModel}), load average ${loadStart.join(' / ')}`);
   const workDir = mkdtempSync(join(tmpdir(), 'sightline-bench-run-'));
-  const jobs: JobResult[] = [];
   try {
     for (const [i, job] of plan.entries()) {
       const loadBefore = loadAverages()[0];
@@ -81,36 +131,14 @@ async function main(): Promise<number> {
       const loadAfter = loadAverages()[0];
       progress(`[${i + 1}/${plan.length}] ${job.id}: ${result.error === undefined ? 'done' : 'FAILED'} in ${seconds.toFixed(0)} s`);
       jobs.push({ id: job.id, bench: job.bench, opts: job.opts, seconds, loadBefore, loadAfter, ...result } as JobResult);
+      if (i < plan.length - 1) write(false);
     }
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
-  const loadEnd = loadAverages();
-  const notes: string[] = [];
-  if (quick) notes.push('Quick run (`--quick`): small sizes to check the pipeline end to end. These figures are not the benchmark; run `pnpm bench`.');
-  if (Math.max(loadStart[0], loadEnd[0]) > machine.cores) {
-    notes.push(`The machine was loaded (1-min load average up to ${Math.max(loadStart[0], loadEnd[0])} on ${machine.cores} cores): absolute figures are pessimistic; ratios to same-run references hold better.`);
-  }
-  const failed = jobs.filter((j) => j.error !== undefined);
-  if (failed.length > 0) notes.push(`Incomplete: ${failed.map((j) => j.id).join(', ')} failed (see the run log at the end).`);
-  const run: BenchRun = {
-    command,
-    startedAt: utc(started),
-    finishedAt: utc(new Date()),
-    revision: gitRevision((cmd, args) => execFileSync(cmd, args, { cwd: ROOT, encoding: 'utf8' })),
-    notes,
-    machine,
-    loadStart,
-    loadEnd,
-    versions: keyVersions(),
-    jobs,
-  };
-  writeFileSync(outPath, renderReport(run));
-  // The raw figures, so the report can be re-rendered (--render=FILE) without measuring again.
-  const rawPath = join(tmpdir(), `sightline-bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(rawPath, `${JSON.stringify(run, null, 2)}\n`);
-  progress(`\nwrote ${outPath} (${jobs.length - failed.length}/${jobs.length} benchmark runs ok); raw figures in ${rawPath}`);
-  return failed.length === 0 ? 0 : 1;
+  const failed = write(true);
+  progress(`\nwrote ${outPath} (${jobs.length - failed}/${jobs.length} benchmark runs ok); raw figures in ${rawPath}`);
+  return failed === 0 ? 0 : 1;
 }
 
 process.exitCode = await main();
