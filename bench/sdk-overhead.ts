@@ -52,7 +52,8 @@ const ALL_MODES: Mode[] = ['bare-otel', 'sightline', 'sightline-noexport', 'open
 
 function stats(xs: number[]): [number, number, number] {
   const s = [...xs].sort((a, b) => a - b);
-  return [s[Math.floor(s.length / 2)] ?? NaN, s[0] ?? NaN, s[s.length - 1] ?? NaN];
+  const mid = ((s[Math.floor((s.length - 1) / 2)] ?? NaN) + (s[Math.floor(s.length / 2)] ?? NaN)) / 2;
+  return [mid, s[0] ?? NaN, s[s.length - 1] ?? NaN];
 }
 
 function runWorker(cfg: WorkerConfig): Promise<WorkerResult> {
