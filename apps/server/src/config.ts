@@ -33,6 +33,7 @@ export const ServerConfigSchema = z.object({
   /** Public base URL of the viewer, for links in alert notifications. */
   publicUrl: z.url().optional(),
   alertsFile: z.string().min(1).optional(),
+  pricesFile: z.string().min(1).optional(),
   webhookAllowPrivate: bool.default(false),
   alertsEnabled: bool.default(true),
 });
@@ -58,6 +59,7 @@ const ENV_KEYS: Record<string, keyof ServerConfig> = {
   SIGHTLINE_VIEWER_DIR: 'viewerDir',
   SIGHTLINE_PUBLIC_URL: 'publicUrl',
   SIGHTLINE_ALERTS_FILE: 'alertsFile',
+  SIGHTLINE_PRICES_FILE: 'pricesFile',
   SIGHTLINE_WEBHOOK_ALLOW_PRIVATE: 'webhookAllowPrivate',
   SIGHTLINE_ALERTS: 'alertsEnabled',
 };

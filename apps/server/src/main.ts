@@ -13,13 +13,11 @@ import { createAlertsContext } from './alerts/alerts-context.ts';
 import { applyAlertsFile, loadAlertsFile } from './alerts/policy-file.ts';
 import { startAlertScheduler, type AlertScheduler } from './alerts/scheduler.ts';
 import { createQueryRoutes } from './api/routes.ts';
-import { OverrideStore } from './cost/override-store.ts';
-import { PriceBooks } from './cost/price-books.ts';
-import { createPriceRoutes } from './cost/routes.ts';
+import { createCostEngine } from './cost/index.ts';
 import type { Normaliser } from './ingest/to-rows.ts';
 import { normaliseResourceSpans } from './normalise/index.ts';
 import { pausableSink, type PausableSink } from './ops/fault.ts';
-import { jsonLogger, type Logger } from './ops/log.ts';
+import { errorMessage, jsonLogger, type Logger } from './ops/log.ts';
 import { createIngestMetrics, Metrics } from './ops/metrics.ts';
 import { DeadLetterStore } from './spool/dead-letter.ts';
 import { Spool } from './spool/spool.ts';
@@ -106,9 +104,10 @@ async function startWithDriver(driver: Driver, cfg: ServerConfig, store: StoreCo
   registry.gauge('sightline_dead_letter_rows', 'Rows in the dead-letter file since start.', () => deadLetters.count);
   writer.start();
 
-  // One price book per project (bundled table + the project's overrides), shared by ingest, queries and /api/prices.
-  const priceStore = new OverrideStore(driver);
-  const books = new PriceBooks(priceStore);
+  // One price book per project (bundled table + prices file + the project's overrides), shared by
+  // ingest, queries and /api/prices. A bad prices file stops start-up here, naming each bad key.
+  const cost = await createCostEngine({ driver, pricesFile: cfg.pricesFile, cluster: store.cluster, logger });
+  const books = cost.books;
   const normaliserFor = async (projectId: string): Promise<Normaliser> => {
     const priceBook = await books.get(projectId);
     return (rs) => normaliseResourceSpans(rs, { projectId, priceBook });
@@ -150,7 +149,7 @@ async function startWithDriver(driver: Driver, cfg: ServerConfig, store: StoreCo
     ...(faultSink ? { faultSink } : {}),
     ...(viewerDir ? { viewerDir } : {}),
     apiRoutes: [
-      { path: '/api/prices', app: createPriceRoutes({ driver, books, store: priceStore, ...(store.cluster ? { cluster: store.cluster } : {}) }) },
+      { path: '/api/prices', app: cost.routes() },
       { path: '/api', app: createQueryRoutes({ driver, priceBookFor: (projectId) => books.get(projectId) }) },
       { path: '/api', app: createAlertRoutes(alerts) },
     ],
@@ -170,6 +169,8 @@ async function startWithDriver(driver: Driver, cfg: ServerConfig, store: StoreCo
     throw err;
   }
   const port = (httpServer.address() as AddressInfo).port;
+  // Stored costs follow this release's price table and the prices file; may re-cost many spans.
+  cost.reconcile().catch((err: unknown) => logger.log('error', 'prices.reconcile_failed', { error: errorMessage(err) }));
   const hostForUrl = cfg.host.includes(':') && !cfg.host.startsWith('[') ? `[${cfg.host}]` : cfg.host;
   logger.log('info', 'server.started', { host: cfg.host, port, spoolDir, localSession: allowLocalSession });
 

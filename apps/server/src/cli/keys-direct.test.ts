@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +66,21 @@ describe('sightline keys with no server running', () => {
       expect(await keys.resolve(chosen)).toBe('default');
     } finally {
       await driver.close();
+    }
+  });
+});
+
+describe('sightline start with a bad prices file', () => {
+  it('exits 2 naming the bad key, before listening', async () => {
+    const file = join(dataDir, 'prices.json');
+    writeFileSync(file, JSON.stringify({ overrides: [{ provider: 'openai', model: 'gpt-x', effectiveFrom: 'yesterday', rates: { input: -1 } }] }));
+    process.env.SIGHTLINE_PRICES_FILE = file;
+    try {
+      const out = io();
+      expect(await runCli(['start', '--data-dir', dataDir, '--port', String(await freePort())], undefined, out)).toBe(2);
+      expect(out.err_.join('\n')).toMatch(/invalid configuration[\s\S]*prices\.json/);
+    } finally {
+      delete process.env.SIGHTLINE_PRICES_FILE;
     }
   });
 });

@@ -1,4 +1,6 @@
-import { loadConfig, startServer } from '../main.ts';
+import { PricesFileError } from '@sightline/pricing';
+import { AlertsFileError } from '../alerts/policy-file.ts';
+import { loadConfig, startServer, type RunningServer } from '../main.ts';
 import { EXIT_USAGE, type CliCommand } from './command.ts';
 
 export const startCommand: CliCommand = {
@@ -17,7 +19,17 @@ export const startCommand: CliCommand = {
       return EXIT_USAGE;
     }
     io.err('Starting Sightline (opening storage, applying migrations)…');
-    const server = await startServer(loaded.config);
+    let server: RunningServer;
+    try {
+      server = await startServer(loaded.config);
+    } catch (err) {
+      // The prices and alerts files are configuration too: a bad one is a usage error (exit 2).
+      if (err instanceof PricesFileError || err instanceof AlertsFileError) {
+        io.err(`sightline start: invalid configuration\n${err.message}`);
+        return EXIT_USAGE;
+      }
+      throw err;
+    }
     const lines = [
       `Sightline is running at ${server.url}`,
       `  OTLP/HTTP traces  ${server.url}/v1/traces`,
