@@ -81,11 +81,13 @@ export async function setupMode(mode: Mode, cfg: ModeConfig): Promise<ModeSetup>
     case 'sightline-noexport': {
       const sdk = await import('@sightline/sdk');
       const exporter = mode === 'sightline-noexport' ? { export: (_s: unknown[], cb: (r: { code: number }) => void) => cb({ code: 0 }), shutdown: async () => undefined } : undefined;
-      // Overrides for trying export settings: SDK_BENCH_PROTOCOL=http/protobuf, SDK_BENCH_BATCH=512.
-      const protocol = process.env.SDK_BENCH_PROTOCOL === 'http/protobuf' ? ('http/protobuf' as const) : ('http/json' as const);
+      // Overrides for trying export settings: SDK_BENCH_PROTOCOL=http/json (default: the SDK's own
+      // default, protobuf), SDK_BENCH_BATCH=512.
+      const protocol = process.env.SDK_BENCH_PROTOCOL;
       const batch = Number(process.env.SDK_BENCH_BATCH ?? 0);
       sdk.init({
-        endpoint: cfg.sinkUrl, registerGlobal: false, flushOnExit: false, protocol,
+        endpoint: cfg.sinkUrl, registerGlobal: false, flushOnExit: false,
+        ...(protocol === 'http/json' || protocol === 'http/protobuf' ? { protocol } : {}),
         ...(batch > 0 ? { maxExportBatchSize: batch } : {}),
         ...(exporter ? { exporter } : {}),
       });

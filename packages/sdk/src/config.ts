@@ -39,8 +39,15 @@ export interface SightlineOptions {
   maxExportBatchSize?: number;
   /** Export delay. Default 1000 ms. */
   scheduledDelayMillis?: number;
-  /** `'http/json'` (default) or `'http/protobuf'`. */
+  /**
+   * `'http/protobuf'` (default: Sightline's own encoder, the cheapest on CPU) or `'http/json'`
+   * (the stock OpenTelemetry JSON exporter). Env: `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`.
+   */
   protocol?: 'http/json' | 'http/protobuf';
+  /**
+   * Default: none for a loopback endpoint (compressing costs more CPU than the bytes it saves
+   * there), gzip at level 1 for any other host.
+   */
   compression?: 'gzip' | 'none';
   /** Register the SDK's provider as the global one. Default: only when no provider is registered. */
   registerGlobal?: boolean;
@@ -83,6 +90,15 @@ export interface ResolvedConfig {
 
 type Env = Record<string, string | undefined>;
 
+function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || host.startsWith('127.');
+  } catch {
+    return false; // an invalid URL is replaced by localhost later; compression is moot there
+  }
+}
+
 function tracesUrlFrom(options: SightlineOptions, env: Env): string {
   const base = options.endpoint ?? env.SIGHTLINE_ENDPOINT;
   if (base) return base.replace(/\/+$/, '').endsWith('/v1/traces') ? base : `${base.replace(/\/+$/, '')}/v1/traces`;
@@ -119,9 +135,10 @@ export function resolveConfig(options: SightlineOptions, env: Env): { config: Re
   const headers: Record<string, string> = { ...options.headers };
   const apiKey = options.apiKey ?? env.SIGHTLINE_API_KEY;
   if (apiKey) headers.Authorization = `Bearer ${apiKey}`;
-  const protocol = options.protocol ?? 'http/json';
+  const envProtocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL;
+  const protocol = options.protocol ?? (envProtocol === 'http/json' ? 'http/json' : 'http/protobuf');
   if (protocol !== 'http/json' && protocol !== 'http/protobuf') warnings.push('protocol must be http/json or http/protobuf');
-  const compression = options.compression ?? 'none';
+  const compression = options.compression ?? (isLoopback(tracesUrl) ? 'none' : 'gzip');
   if (compression !== 'gzip' && compression !== 'none') warnings.push('compression must be gzip or none');
   if (options.mask !== undefined && typeof options.mask !== 'function') warnings.push('mask must be a function; ignored');
   return {
@@ -140,7 +157,7 @@ export function resolveConfig(options: SightlineOptions, env: Env): { config: Re
       maxQueueBytes: positive('maxQueueBytes', options.maxQueueBytes, 32 * 1024 * 1024),
       maxExportBatchSize: positive('maxExportBatchSize', options.maxExportBatchSize, 64),
       scheduledDelayMillis: positive('scheduledDelayMillis', options.scheduledDelayMillis, 1000),
-      protocol: protocol === 'http/protobuf' ? protocol : 'http/json',
+      protocol: protocol === 'http/json' ? protocol : 'http/protobuf',
       compression: compression === 'gzip' ? 'gzip' : 'none',
       validationWindowMs: options.validationWindowMs === 0 ? 0 : positive('validationWindowMs', options.validationWindowMs, 0),
     },

@@ -24,7 +24,7 @@ export function reportInternal(where: string, err: unknown, everyMs = 60_000): v
 }
 
 /** Counters the minute reporter publishes; never reset silently. */
-export const dropCounters = { spansDroppedForMemory: 0, spansDroppedByExporter: 0, exportFailures: 0 };
+export const dropCounters = { spansDroppedForMemory: 0, spansDroppedByExporter: 0, exportFailures: 0, spansRejectedByServer: 0 };
 
 let reporter: NodeJS.Timeout | undefined;
 
@@ -42,12 +42,14 @@ export function stopDropReporter(): void {
 }
 
 function publishDrops(): void {
-  const { spansDroppedForMemory, spansDroppedByExporter, exportFailures } = dropCounters;
-  if (spansDroppedForMemory + spansDroppedByExporter + exportFailures === 0) return;
+  const { spansDroppedForMemory, spansDroppedByExporter, exportFailures, spansRejectedByServer } = dropCounters;
+  if (spansDroppedForMemory + spansDroppedByExporter + exportFailures + spansRejectedByServer === 0) return;
   sdkLog.warn(
     `in the last interval: ${spansDroppedForMemory} spans dropped (memory budget), ` +
-      `${spansDroppedByExporter} spans lost in ${exportFailures} failed exports`,
+      `${spansDroppedByExporter} spans lost in ${exportFailures} failed exports, ` +
+      `${spansRejectedByServer} spans rejected by the collector (partial success)`,
   );
+  dropCounters.spansRejectedByServer = 0;
   dropCounters.spansDroppedForMemory = 0;
   dropCounters.spansDroppedByExporter = 0;
   dropCounters.exportFailures = 0;

@@ -42,14 +42,14 @@ afterEach(async () => {
 const messages = [{ role: 'user' as const, content: 'hello' }];
 
 describe('init: export over OTLP/HTTP', () => {
-  it('exports spans of one trace with the API key as a bearer token and the resource attributes', async () => {
-    init({ serviceName: 'svc-a', serviceVersion: '1.2.3', environment: 'test', endpoint: sink.url, apiKey: 'sl_live_secret', registerGlobal: false });
+  it.each(['http/protobuf', 'http/json'] as const)('exports spans of one trace with the API key as a bearer token and the resource attributes (%s)', async (protocol) => {
+    init({ serviceName: 'svc-a', serviceVersion: '1.2.3', environment: 'test', endpoint: sink.url, apiKey: 'sl_live_secret', registerGlobal: false, protocol });
     llm.script('/v1/chat/completions', chatCompletion({ content: 'hi' }));
     await traceWorkflow('req', () => openai.chat.completions.create({ model: 'gpt-4o-mini', messages }));
     await flush();
     expect(sink.received[0]?.headers.authorization).toBe('Bearer sl_live_secret');
-    const body = JSON.parse(sink.received[0]?.body.toString('utf8') ?? '{}') as { resourceSpans: Array<{ resource: { attributes: Array<{ key: string; value: { stringValue?: string } }> } }> };
-    const resource = Object.fromEntries(body.resourceSpans[0]?.resource.attributes.map((a) => [a.key, a.value.stringValue]) ?? []);
+    expect(sink.received[0]?.headers['content-type']).toBe(protocol === 'http/json' ? 'application/json' : 'application/x-protobuf');
+    const resource = sink.resources()[0];
     expect(resource).toMatchObject({ 'service.name': 'svc-a', 'service.version': '1.2.3', 'deployment.environment.name': 'test' });
     const spans = sink.spans();
     expect(spans.map((s) => s.name).sort()).toEqual(['chat gpt-4o-mini', 'req']);

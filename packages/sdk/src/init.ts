@@ -1,6 +1,5 @@
 import { trace, type TracerProvider } from '@opentelemetry/api';
 import { OTLPTraceExporter as OTLPJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OTLPProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOnSampler, BasicTracerProvider, ParentBasedSampler, TraceIdRatioBasedSampler, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import * as K from '@sightline/contracts/semconv';
@@ -8,6 +7,7 @@ import { BudgetGuard } from './budget.ts';
 import { resolveConfig, type ResolvedConfig, type SightlineOptions } from './config.ts';
 import { reportInternal, sdkLog, startDropReporter, stopDropReporter } from './diagnostics.ts';
 import { BoundedBatchProcessor } from './export/bounded-processor.ts';
+import { SightlineProtoExporter } from './export/otlp-proto-exporter.ts';
 import { attachProcessor, detachProcessor, ensureContextManager, existingProvider } from './otel-host.ts';
 import { endAllPending } from './pending-end.ts';
 import { settings } from './settings.ts';
@@ -33,6 +33,9 @@ interface Active extends SightlineHandle {
 let active: Active | undefined;
 
 function makeExporter(config: ResolvedConfig): SpanExporter {
+  if (config.protocol === 'http/protobuf') {
+    return new SightlineProtoExporter({ url: config.tracesUrl, headers: config.headers, compression: config.compression, timeoutMillis: 10_000 });
+  }
   const common = {
     url: config.tracesUrl,
     headers: config.headers,
@@ -40,7 +43,7 @@ function makeExporter(config: ResolvedConfig): SpanExporter {
     compression: config.compression as never,
     timeoutMillis: 10_000,
   };
-  return config.protocol === 'http/protobuf' ? new OTLPProtoExporter(common) : new OTLPJsonExporter(common);
+  return new OTLPJsonExporter(common);
 }
 
 /**
