@@ -3,6 +3,7 @@ import { spansMigration } from './0001-spans.ts';
 import { traceIndexMigration } from './0002-trace-index.ts';
 import { rollupsMigration } from './0003-rollups.ts';
 import { rollupProjectionsMigration } from './0004-rollup-projections.ts';
+import { rollupModelProjectionsMigration } from './0005-rollup-model-projections.ts';
 import { projectsKeysMigration } from './0100-projects-keys.ts';
 import { priceOverridesMigration } from './0200-price-overrides.ts';
 import { priceTableStateMigration } from './0201-price-table-state.ts';
@@ -19,6 +20,7 @@ export const MIGRATIONS: Migration[] = [
   traceIndexMigration,
   rollupsMigration,
   rollupProjectionsMigration,
+  rollupModelProjectionsMigration,
   projectsKeysMigration,
   priceOverridesMigration,
   priceTableStateMigration,
