@@ -1,3 +1,4 @@
+import { INVALID_SPAN_CONTEXT, context, trace, type Span, type Tracer } from '@opentelemetry/api';
 import * as K from '@sightline/contracts/semconv';
 import { reportInternal } from '../diagnostics.ts';
 import { observeApiCall, observeStream, type StreamObserver } from '../instrument.ts';
@@ -38,6 +39,7 @@ export function wrapAnthropic<T extends object>(client: T, options: WrapAnthropi
     const detected = detectServer(c.baseURL, 'anthropic');
     const server: ServerInfo = { ...detected, provider: options.provider ?? (detected.provider === 'openai_compatible' ? 'anthropic' : detected.provider) };
     patch(c.messages as Obj | undefined, 'create', (orig) => messagesCreate(client, orig, server));
+    adoptClientSpans(c);
     Object.defineProperty(c, WRAPPED, { value: true, enumerable: false });
   } catch (err) {
     reportInternal('wrapAnthropic', err);
@@ -71,7 +73,7 @@ function messagesCreate(client: object, orig: Method, server: ServerInfo): Metho
       reportInternal('starting a messages span', err);
       return orig.apply(this, args);
     }
-    return observeApiCall(client, call, () => orig.apply(this, args), (value) => {
+    return observeApiCall(client, call, () => invokeUnder(client, call.span, () => orig.apply(this, args)), (value) => {
       call.content(K.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, () => anthropicSystem(body.system));
       const input = snapshot(body.messages);
       call.content(K.ATTR_GEN_AI_INPUT_MESSAGES, () => anthropicInputMessages(input));
@@ -81,6 +83,42 @@ function messagesCreate(client: object, orig: Method, server: ServerInfo): Metho
       call.finish(true, value as Obj);
     });
   };
+}
+
+/**
+ * @anthropic-ai/sdk ≥ 1.x emits its own `anthropic.messages.create` span (gen_ai.operation.name
+ * `chat`) whenever a tracer provider is registered; next to ours it would count every call, and
+ * its cost, twice. The client starts that span through its `_tracer`, also from `messages.stream()`
+ * before it reaches `create`: this tracer hands back, for that span name only, a non-recording span
+ * carrying our LLM span's context when ours is active (so the client still propagates a
+ * `traceparent` and HTTP instrumentation nests under our span) and an invalid one otherwise, which
+ * the client treats as tracing off. Its other methods keep their spans.
+ */
+function adoptClientSpans(client: Obj): void {
+  const inner = client._tracer as Tracer | undefined;
+  if (!inner || typeof inner.startSpan !== 'function') return;
+  const ours = new WeakSet<object>();
+  const tracer: Tracer = {
+    startSpan(name, options, ctx) {
+      if (name !== CLIENT_CALL_SPAN) return inner.startSpan(name, options, ctx);
+      const active = trace.getSpan(ctx ?? context.active());
+      return trace.wrapSpanContext(active && ours.has(active) ? active.spanContext() : INVALID_SPAN_CONTEXT);
+    },
+    startActiveSpan: ((...args: Parameters<Tracer['startActiveSpan']>) => (inner.startActiveSpan as (...a: unknown[]) => unknown)(...args)) as Tracer['startActiveSpan'],
+  };
+  client._tracer = tracer;
+  ownSpans.set(client, ours);
+}
+
+const CLIENT_CALL_SPAN = 'anthropic.messages.create';
+const ownSpans = new WeakMap<object, WeakSet<object>>();
+
+/** Runs the client's `create` with our span active, so the client's call span adopts its context. */
+function invokeUnder<R>(client: object, span: Span, invoke: () => R): R {
+  const ours = ownSpans.get(client);
+  if (!ours) return invoke();
+  ours.add(span);
+  return context.with(trace.setSpan(context.active(), span), invoke);
 }
 
 function recordMessage(call: LlmCall, message: Obj): void {
