@@ -35,7 +35,10 @@ export interface SightlineOptions {
   maxAttributeBytes?: number;
   /** Memory bound of spans waiting for export, in bytes. Default 32 MiB. */
   maxQueueBytes?: number;
-  /** Spans per export request. Default 64: small batches keep event-loop stalls short. */
+  /**
+   * Spans per export batch. Default 256: with the SDK's encoder (~4 µs per 4.6 KB span) a batch
+   * encodes in about 1 ms, and requests are further cut at 1 MiB, so stalls stay short.
+   */
   maxExportBatchSize?: number;
   /** Export delay. Default 1000 ms. */
   scheduledDelayMillis?: number;
@@ -155,7 +158,7 @@ export function resolveConfig(options: SightlineOptions, env: Env): { config: Re
       redactSecrets: options.redactSecrets !== false,
       maxAttributeBytes: positive('maxAttributeBytes', options.maxAttributeBytes, 64 * 1024),
       maxQueueBytes: positive('maxQueueBytes', options.maxQueueBytes, 32 * 1024 * 1024),
-      maxExportBatchSize: positive('maxExportBatchSize', options.maxExportBatchSize, 64),
+      maxExportBatchSize: positive('maxExportBatchSize', options.maxExportBatchSize, 256),
       scheduledDelayMillis: positive('scheduledDelayMillis', options.scheduledDelayMillis, 1000),
       protocol: protocol === 'http/json' ? protocol : 'http/protobuf',
       compression: compression === 'gzip' ? 'gzip' : 'none',

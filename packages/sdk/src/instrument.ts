@@ -148,25 +148,24 @@ function observeIterator<T>(it: AsyncIterator<T>, call: LlmCall, observer: Strea
       call.finish();
     }
   };
+  // One pair of callbacks per stream, not per chunk: a 2 KB answer arrives in ~30-60 chunks.
+  const onResult = (r: IteratorResult<T>): IteratorResult<T> => {
+    if (r.done) end();
+    else if (!call.finished) {
+      try {
+        observer.onChunk(r.value);
+      } catch (err) {
+        reportInternal('reading a stream chunk', err);
+      }
+    }
+    return r;
+  };
+  const onError = (err: unknown): never => {
+    call.fail(err);
+    throw err;
+  };
   const wrapped: AsyncIterator<T> & AsyncIterable<T> = {
-    next: (...args: [] | [unknown]) =>
-      it.next(...args).then(
-        (r) => {
-          if (r.done) end();
-          else if (!call.finished) {
-            try {
-              observer.onChunk(r.value);
-            } catch (err) {
-              reportInternal('reading a stream chunk', err);
-            }
-          }
-          return r;
-        },
-        (err: unknown) => {
-          call.fail(err);
-          throw err;
-        },
-      ),
+    next: (...args: [] | [unknown]) => it.next(...args).then(onResult, onError),
     return: (value?: unknown) => {
       if (!call.finished) {
         call.diagnose('stream_closed_early');

@@ -53,6 +53,7 @@ export class LlmCall {
   private diagnostics: string[] | undefined;
   private truncated: string[] | undefined;
   private lazy: Array<[string, () => unknown]> | undefined;
+  private deferred: Array<() => void> | undefined;
   private watched = false;
   finished = false;
 
@@ -103,6 +104,14 @@ export class LlmCall {
     (this.lazy ??= []).push([key, build]);
   }
 
+  /**
+   * Runs `record` when the span ends instead of on the app's call path (response attributes read
+   * from a result object the app is done with by then).
+   */
+  later(record: () => void): void {
+    (this.deferred ??= []).push(record);
+  }
+
   private writeContent(key: string, build: () => unknown): void {
     try {
       const raw = build();
@@ -118,6 +127,16 @@ export class LlmCall {
 
   /** Writes everything deferred to the end of the span. */
   private seal(): void {
+    if (this.deferred) {
+      for (const record of this.deferred) {
+        try {
+          record();
+        } catch (err) {
+          reportInternal('recording a response', err);
+        }
+      }
+      this.deferred = undefined;
+    }
     if (this.lazy) for (const [key, build] of this.lazy) this.writeContent(key, build);
     this.lazy = undefined;
     if (this.diagnostics) this.span.setAttribute(K.ATTR_SIGHTLINE_DIAGNOSTICS, JSON.stringify(this.diagnostics));

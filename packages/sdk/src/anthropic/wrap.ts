@@ -79,7 +79,8 @@ function messagesCreate(client: object, orig: Method, server: ServerInfo): Metho
       call.content(K.ATTR_GEN_AI_INPUT_MESSAGES, () => anthropicInputMessages(input));
       if (Array.isArray(body.tools)) call.content(K.ATTR_GEN_AI_TOOL_DEFINITIONS, () => body.tools);
       if (body.stream === true) return observeStream(value, call, messageStreamObserver(call));
-      recordMessage(call, value as Obj);
+      // Read when the span ends, off the app's await.
+      call.later(() => recordMessage(call, value as Obj));
       call.finish(true, value as Obj);
     });
   };

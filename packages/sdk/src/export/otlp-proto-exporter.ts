@@ -40,7 +40,9 @@ export class SightlineProtoExporter implements SpanExporter {
   private readonly url: URL;
   private readonly agent: http.Agent;
   private readonly headers: Record<string, string>;
-  private readonly writer = new ProtoWriter();
+  // Writers are reused across exports, each held until its request (and retries) finished: a body
+  // may sit in a socket's queue after `end()`, and retries resend it.
+  private readonly writers: ProtoWriter[] = [];
   private readonly inflight = new Set<Promise<void>>();
   private closed = false;
 
@@ -94,11 +96,17 @@ export class SightlineProtoExporter implements SpanExporter {
   }
 
   private async sendSlice(spans: ReadableSpan[]): Promise<Error | undefined> {
-    let body = encodeTraceRequest(spans, this.writer);
-    // Hand the encoded bytes to the request and give the writer a fresh buffer: the socket may
-    // still hold this one when the next batch is encoded.
-    this.writer.buf = Buffer.allocUnsafe(this.writer.buf.length);
-    if (this.options.compression === 'gzip') body = await gzipLevel1(body);
+    const writer = this.writers.pop() ?? new ProtoWriter();
+    try {
+      let body = encodeTraceRequest(spans, writer);
+      if (this.options.compression === 'gzip') body = await gzipLevel1(body);
+      return await this.send(body);
+    } finally {
+      if (this.writers.length < 2) this.writers.push(writer);
+    }
+  }
+
+  private async send(body: Buffer): Promise<Error | undefined> {
     const deadline = Date.now() + (this.options.timeoutMillis ?? 10_000);
     let backoff = INITIAL_BACKOFF_MS;
     for (let attempt = 1; ; attempt++) {

@@ -102,13 +102,17 @@ function chatCreate(client: object, orig: Method, server: ServerInfo): Method {
       if (Array.isArray(body.tools)) call.content(K.ATTR_GEN_AI_TOOL_DEFINITIONS, () => body.tools);
       if (body.stream === true) return observeStream(value, call, chatStreamObserver(call));
       const res = value as Obj;
-      call.set(K.ATTR_GEN_AI_RESPONSE_ID, typeof res.id === 'string' ? res.id : undefined);
-      call.set(K.ATTR_GEN_AI_RESPONSE_MODEL, typeof res.model === 'string' ? res.model : undefined);
-      call.set(K.ATTR_OPENAI_RESPONSE_SERVICE_TIER, typeof res.service_tier === 'string' ? res.service_tier : undefined);
-      call.set(K.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, finishReasons(res.choices));
       const choices = snapshot(res.choices);
+      const usage = res.usage;
+      // Read when the span ends, off the app's await: only the arrays it may still mutate are copied.
+      call.later(() => {
+        call.set(K.ATTR_GEN_AI_RESPONSE_ID, typeof res.id === 'string' ? res.id : undefined);
+        call.set(K.ATTR_GEN_AI_RESPONSE_MODEL, typeof res.model === 'string' ? res.model : undefined);
+        call.set(K.ATTR_OPENAI_RESPONSE_SERVICE_TIER, typeof res.service_tier === 'string' ? res.service_tier : undefined);
+        call.set(K.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, finishReasons(choices));
+        call.usage(openaiUsage(usage));
+      });
       call.content(K.ATTR_GEN_AI_OUTPUT_MESSAGES, () => chatOutputMessages(choices));
-      call.usage(openaiUsage(res.usage));
       call.finish(true, res);
     });
   };
