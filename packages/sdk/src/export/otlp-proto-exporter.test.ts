@@ -103,6 +103,24 @@ describe('SightlineProtoExporter', () => {
     expect(result.code).toBe(ExportResultCode.SUCCESS); // a 200 means accepted, whatever the body
   });
 
+  it('keeps a throwing result callback from becoming an unhandled rejection', async () => {
+    const escaped: unknown[] = [];
+    const onEscape = (e: unknown) => escaped.push(e);
+    process.on('unhandledRejection', onEscape);
+    try {
+      const exporter = new SightlineProtoExporter({ url: `${sink.url}/v1/traces` });
+      exporter.export(makeSpans(1), () => {
+        throw new Error('processor bug');
+      });
+      await exporter.shutdown();
+      await new Promise((r) => setTimeout(r, 20));
+      expect(sink.received).toHaveLength(1);
+      expect(escaped).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onEscape);
+    }
+  });
+
   it('refuses exports after shutdown', async () => {
     const exporter = new SightlineProtoExporter({ url: `${sink.url}/v1/traces` });
     await exporter.shutdown();

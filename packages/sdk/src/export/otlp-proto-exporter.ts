@@ -59,9 +59,16 @@ export class SightlineProtoExporter implements SpanExporter {
       resultCallback({ code: ExportResultCode.FAILED, error: new Error('exporter is shut down') });
       return;
     }
-    const task = this.exportAll(spans).then(
-      (result) => resultCallback(result),
-      (err: unknown) => resultCallback({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) }),
+    const report = (result: ExportResult): void => {
+      try {
+        resultCallback(result);
+      } catch (err) {
+        // The processor's callback threw: nothing may escape as an unhandled rejection.
+        reportInternal('export result callback', err);
+      }
+    };
+    const task = this.exportAll(spans).then(report, (err: unknown) =>
+      report({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) }),
     );
     this.inflight.add(task);
     void task.finally(() => this.inflight.delete(task));
