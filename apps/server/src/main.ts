@@ -96,7 +96,7 @@ async function startWithDriver(driver: Driver, cfg: ServerConfig, store: StoreCo
     insertTimeoutMs: cfg.insertTimeoutMs,
     spoolHighWaterBytes: cfg.spoolHighWaterMb * 1024 * 1024,
     maxQueuedRows: cfg.maxQueuedRows,
-    maxInFlight: 2,
+    maxInFlight: 1,
   });
   registry.gauge('sightline_spool_bytes', 'Bytes in the on-disk spool not yet committed to ClickHouse.', () => spool.pendingBytes());
   registry.gauge('sightline_writer_lag_seconds', 'Age of the oldest spooled batch not yet in ClickHouse.', () => writer.lagSeconds());

@@ -14,6 +14,11 @@ export interface Driver {
   query<T = Record<string, unknown>>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
   /** Inserts rows as JSONEachRow. `dedupToken` makes a retried insert of the same batch a no-op. */
   insert(table: string, rows: readonly object[], opts?: { dedupToken?: string }): Promise<void>;
+  /**
+   * Inserts rows already encoded as JSONCompactEachRow lines for `columns` (each line ending in a
+   * newline): the engine parses the bytes as they are, with no object per row on our side.
+   */
+  insertLines(table: string, columns: readonly string[], payload: Buffer, opts?: { dedupToken?: string }): Promise<void>;
   /** Runs DDL or any statement without a result. */
   command(sql: string, params?: Record<string, unknown>): Promise<void>;
   ping(): Promise<void>;

@@ -13,9 +13,11 @@ export {
   CLOCK_SKEW_MS,
   configureSpanDedup,
   forgetRecentSpanKeys,
+  insertEncodedSpans,
   insertSpans,
   type InsertSpansResult,
 } from './spans/insert-spans.ts';
+export { SPAN_INSERT_COLUMNS, decodeSpanLine, encodeSpan, joinLines, type EncodedSpan } from './spans/encoded-span.ts';
 export type { RecentSpanKeysOptions } from './spans/recent-span-keys.ts';
 export { SPAN_ROW_SELECT, fromSpanSelectRow, toSpanInsertRow } from './spans/span-insert-row.ts';
 export { rebuildRollups, type RebuildRollupsOptions } from './rollups.ts';

@@ -1,5 +1,4 @@
-import { StorageError } from '@sightline/storage';
-import type { SpanRow } from '@sightline/contracts';
+import { StorageError, type EncodedSpan } from '@sightline/storage';
 import type { SpanSink } from '../spool/sink.ts';
 
 /**
@@ -18,7 +17,7 @@ export function pausableSink(inner: SpanSink): PausableSink {
   const sink: PausableSink = {
     paused: false,
     delayMs: 0,
-    async insert(rows: SpanRow[], token: string) {
+    async insert(rows: EncodedSpan[], token: string) {
       if (sink.paused) throw new StorageError('SERVER_UNREACHABLE', 'storage paused by fault injection');
       if (sink.delayMs > 0) await new Promise((r) => setTimeout(r, sink.delayMs));
       return inner.insert(rows, token);

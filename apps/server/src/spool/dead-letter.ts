@@ -1,6 +1,6 @@
 import { appendFileSync, closeSync, fdatasyncSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SpanRow } from '@sightline/contracts';
+import { decodeSpanLine, type EncodedSpan } from '@sightline/storage';
 
 /**
  * Rows ClickHouse refused, kept with the reason as JSON lines (`<dir>/dead-letter.jsonl`) so an
@@ -16,8 +16,9 @@ export class DeadLetterStore {
     this.path = join(dir, 'dead-letter.jsonl');
   }
 
-  add(row: SpanRow, reason: string): void {
-    const line = `${JSON.stringify({ time: new Date().toISOString(), reason, row })}\n`;
+  add(span: EncodedSpan, reason: string): void {
+    // The row as its columns (`Events.Name`, ...): what an operator fixes and inserts again.
+    const line = `${JSON.stringify({ time: new Date().toISOString(), reason, row: decodeSpanLine(span.line) })}\n`;
     const fd = openSync(this.path, 'a');
     try {
       appendFileSync(fd, line);

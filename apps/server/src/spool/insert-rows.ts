@@ -1,4 +1,4 @@
-import type { SpanRow } from '@sightline/contracts';
+import type { EncodedSpan } from '@sightline/storage';
 import type { DeadLetterStore } from './dead-letter.ts';
 import type { SpanSink } from './sink.ts';
 import { errorMessage } from '../ops/log.ts';
@@ -18,7 +18,7 @@ export interface InsertOutcome {
 export async function insertOrDeadLetter(
   sink: SpanSink,
   deadLetters: DeadLetterStore,
-  rows: SpanRow[],
+  rows: EncodedSpan[],
   token: string,
 ): Promise<InsertOutcome> {
   try {

@@ -1,4 +1,4 @@
-import type { SpanRow } from '@sightline/contracts';
+import type { EncodedSpan } from '@sightline/storage';
 
 /**
  * Where acknowledged rows end up: ClickHouse through packages/storage. The ingest path and the
@@ -9,7 +9,7 @@ export interface SpanSink {
    * Inserts all rows or throws; `dedupToken` is content-derived so a repeat is dropped. Resolves to
    * the number of rows skipped as already stored.
    */
-  insert(rows: SpanRow[], dedupToken: string): Promise<{ duplicates: number }>;
+  insert(rows: EncodedSpan[], dedupToken: string): Promise<{ duplicates: number }>;
   /** True when ClickHouse refused the data itself (retrying cannot help), false when it was unreachable. */
   isRejection(err: unknown): boolean;
 }

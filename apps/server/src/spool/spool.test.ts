@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SpanRow } from '@sightline/contracts';
+import { makeSpanRow, type EncodedSpan } from '@sightline/storage';
+import { SegmentLog } from './segment-log.ts';
 import { Spool } from './spool.ts';
 
 const dirs: string[] = [];
@@ -15,8 +17,9 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const rows = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ SpanId: `${tag}-${i}` }) as unknown as SpanRow);
-const ids = (r: SpanRow[]) => r.map((x) => x.SpanId);
+const rows = (n: number, tag: string): SpanRow[] =>
+  Array.from({ length: n }, (_, i) => makeSpanRow({ ProjectId: 'p', TraceId: `${tag}`.padEnd(32, '0'), SpanId: `${tag}-${i}`, InputContent: `line one\nline "two" of ${tag}` }));
+const ids = (r: readonly (SpanRow | EncodedSpan)[]) => r.map((x) => ('spanId' in x ? x.spanId : x.SpanId));
 
 describe('Spool', () => {
   it('returns appended batches in order, merged up to the row cap, and forgets committed ones across restarts', async () => {
@@ -101,9 +104,36 @@ describe('Spool', () => {
     expect(ids((await reopened.nextBatch(10))!.rows)).toEqual(ids(rows(1, 'ok')));
   });
 
+  it('gives back each span as its insert line and identity, content with newlines included', async () => {
+    const spool = new Spool(freshDir());
+    spool.open();
+    const written = rows(2, 'nl');
+    await spool.append(written);
+    const batch = (await spool.nextBatch(10))!;
+    expect(batch.rows.map((r) => [r.projectId, r.traceId, r.spanId, r.timestamp])).toEqual(written.map((r) => ['p', r.TraceId, r.SpanId, r.Timestamp]));
+    const values = JSON.parse(batch.rows[1]!.line.toString('utf8')) as unknown[];
+    expect(values).toContain('line one\nline "two" of nl');
+    spool.close();
+  });
+
+  it('still reads records written as JSON rows by an earlier version', async () => {
+    const dir = freshDir();
+    const legacy = new SegmentLog(join(dir, 'segments'));
+    legacy.open();
+    await legacy.append([Buffer.from(JSON.stringify(rows(2, 'old')))]);
+    legacy.close();
+    const spool = new Spool(dir);
+    spool.open();
+    await spool.append(rows(1, 'new'));
+    const batch = (await spool.nextBatch(10))!;
+    expect(ids(batch.rows)).toEqual([...ids(rows(2, 'old')), ...ids(rows(1, 'new'))]);
+    expect(batch.rows[0]!.line.toString('utf8')).toContain('"old-0"');
+    spool.close();
+  });
+
   it('rolls segments and deletes the ones wholly committed', async () => {
     const dir = freshDir();
-    const spool = new Spool(dir, 50);
+    const spool = new Spool(dir, 1000);
     spool.open();
     for (let i = 0; i < 5; i++) await spool.append(rows(2, `s${i}`));
     expect(readdirSync(join(dir, 'segments')).length).toBeGreaterThan(1);

@@ -1,5 +1,4 @@
-import type { SpanRow } from '@sightline/contracts';
-import { StorageError, insertSpans, type Driver } from '@sightline/storage';
+import { StorageError, insertEncodedSpans, type Driver, type EncodedSpan } from '@sightline/storage';
 import type { SpanSink } from './sink.ts';
 
 // ClickHouse exceptions that mean "this data is wrong", as opposed to "the server is unwell".
@@ -9,7 +8,7 @@ const DATA_ERRORS =
 /** The span sink over packages/storage: insertSpans de-duplicates on (ProjectId, TraceId, SpanId) and by token. */
 export function storageSink(driver: Driver): SpanSink {
   return {
-    insert: async (rows: SpanRow[], dedupToken: string) => ({ duplicates: (await insertSpans(driver, rows, { dedupToken })).duplicates }),
+    insert: async (rows: EncodedSpan[], dedupToken: string) => ({ duplicates: (await insertEncodedSpans(driver, rows, { dedupToken })).duplicates }),
     isRejection: (err: unknown) =>
       err instanceof StorageError && (err.code === 'INVALID_ARGUMENT' || (err.code === 'INSERT_FAILED' && DATA_ERRORS.test(err.message))),
   };

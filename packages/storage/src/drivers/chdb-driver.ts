@@ -87,6 +87,23 @@ class ChdbDriver implements Driver {
     }
   }
 
+  async insertLines(table: string, columns: readonly string[], payload: Buffer, opts?: { dedupToken?: string }): Promise<void> {
+    const session = this.#open();
+    if (payload.byteLength === 0) return;
+    try {
+      // chDB hands the bytes to the engine zero-copy and runs the insert off the event loop.
+      await session.insert({
+        table: assertTableName(table),
+        values: payload,
+        format: 'JSONCompactEachRow',
+        columns,
+        settings: insertSettings(opts?.dedupToken),
+      });
+    } catch (cause) {
+      throw new StorageError('INSERT_FAILED', `insert into ${table} failed (${exceptionName(cause)})`, { cause });
+    }
+  }
+
   async command(sql: string, params?: Record<string, unknown>): Promise<void> {
     const session = this.#open();
     try {

@@ -79,6 +79,20 @@ class ServerDriver implements Driver {
     }
   }
 
+  async insertLines(table: string, columns: readonly string[], payload: Buffer, opts?: { dedupToken?: string }): Promise<void> {
+    // @clickhouse/client takes JSON formats only as row values (see FIELD-NOTES), so the lines
+    // become objects again here; server mode pays that, the embedded default does not.
+    const rows: object[] = [];
+    for (const line of payload.toString('utf8').split('\n')) {
+      if (line === '') continue;
+      const values = JSON.parse(line) as unknown[];
+      const row: Record<string, unknown> = {};
+      columns.forEach((column, i) => (row[column] = values[i]));
+      rows.push(row);
+    }
+    await this.insert(table, rows, opts);
+  }
+
   async command(sql: string, params?: Record<string, unknown>): Promise<void> {
     this.#assertOpen();
     try {

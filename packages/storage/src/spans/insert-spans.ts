@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { SpanRow } from '@sightline/contracts';
 import type { Driver } from '../driver.ts';
 import { StorageError } from '../errors.ts';
+import { SPAN_INSERT_COLUMNS, encodeSpan, joinLines, type EncodedSpan } from './encoded-span.ts';
 import { RecentSpanKeys, spanKey, type RecentSpanKeysOptions } from './recent-span-keys.ts';
-import { toSpanInsertRow } from './span-insert-row.ts';
 import { findStoredSpanKeys, loadRecentSpanKeys } from './stored-span-keys.ts';
 
 export interface InsertSpansResult {
@@ -63,6 +63,15 @@ export async function insertSpans(
   rows: readonly SpanRow[],
   opts: { dedupToken?: string } = {},
 ): Promise<InsertSpansResult> {
+  return insertEncodedSpans(driver, rows.map(encodeSpan), opts);
+}
+
+/** insertSpans for spans already encoded with `encodeSpan` (ingest encodes each span once, early). */
+export async function insertEncodedSpans(
+  driver: Driver,
+  rows: readonly EncodedSpan[],
+  opts: { dedupToken?: string } = {},
+): Promise<InsertSpansResult> {
   if (rows.length === 0) return { inserted: 0, duplicates: 0 };
   const keyed = rows.map((row, index) => ({ row, key: keyOf(row, index), startMs: startMsOf(row, index) }));
   const state = stateOf(driver);
@@ -95,17 +104,17 @@ export async function insertSpans(
   try {
     // A span that started after the memory's horizon (less the skew allowance) was never ingested earlier.
     const cutoff = state.keys.horizonMs + CLOCK_SKEW_MS;
-    const unsure = candidates.filter(({ startMs }) => startMs < cutoff).map(({ row }) => row);
+    const unsure = candidates
+      .filter(({ startMs }) => startMs < cutoff)
+      .map(({ row }) => ({ ProjectId: row.projectId, TraceId: row.traceId, SpanId: row.spanId, Timestamp: row.timestamp }));
     const stored = unsure.length === 0 ? new Set<string>() : await findStoredSpanKeys(driver, unsure);
     const fresh = stored.size === 0 ? candidates : candidates.filter(({ key }) => !stored.has(key));
     if (fresh.length > 0) {
       const hash = createHash('sha256').update(opts.dedupToken ?? '');
       for (const { key } of fresh) hash.update(key);
-      await driver.insert(
-        'spans',
-        fresh.map(({ row }) => toSpanInsertRow(row)),
-        { dedupToken: `sightline-spans-${hash.digest('base64url')}` },
-      );
+      await driver.insertLines('spans', SPAN_INSERT_COLUMNS, joinLines(fresh.map(({ row }) => row)), {
+        dedupToken: `sightline-spans-${hash.digest('base64url')}`,
+      });
       const now = Date.now();
       for (const { key } of fresh) state.keys.add(key, now);
     }
@@ -125,18 +134,19 @@ async function warm(driver: Driver, state: DedupState): Promise<void> {
   state.keys.markWarm(recent.length >= state.keys.maxKeys && oldest !== undefined ? oldest + 1 : sinceMs);
 }
 
-function keyOf(row: SpanRow, index: number): string {
-  if (typeof row.ProjectId !== 'string' || row.ProjectId === '') invalid(index, 'ProjectId must be a non-empty string');
-  if (typeof row.TraceId !== 'string' || row.TraceId === '') invalid(index, 'TraceId must be a non-empty string');
-  if (typeof row.SpanId !== 'string' || row.SpanId === '') invalid(index, 'SpanId must be a non-empty string');
-  return spanKey(row.ProjectId, row.TraceId, row.SpanId);
+function keyOf(row: EncodedSpan, index: number): string {
+  if (typeof row.projectId !== 'string' || row.projectId === '') invalid(index, 'ProjectId must be a non-empty string');
+  if (typeof row.traceId !== 'string' || row.traceId === '') invalid(index, 'TraceId must be a non-empty string');
+  if (typeof row.spanId !== 'string' || row.spanId === '') invalid(index, 'SpanId must be a non-empty string');
+  return spanKey(row.projectId, row.traceId, row.spanId);
 }
 
-function startMsOf(row: SpanRow, index: number): number {
-  if (typeof row.Timestamp !== 'string' || !/^\d{1,19}$/.test(row.Timestamp)) {
+function startMsOf(row: EncodedSpan, index: number): number {
+  if (typeof row.timestamp !== 'string' || !/^\d{1,19}$/.test(row.timestamp)) {
     invalid(index, 'Timestamp must be nanoseconds since the epoch as a decimal string');
   }
-  return Number(BigInt(row.Timestamp) / 1_000_000n);
+  // Milliseconds from the leading digits: exact enough for a horizon check, no BigInt per span.
+  return row.timestamp.length <= 6 ? 0 : Number(row.timestamp.slice(0, -6));
 }
 
 function invalid(index: number, what: string): never {

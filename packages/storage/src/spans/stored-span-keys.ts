@@ -10,8 +10,10 @@ const LOOKUP_CHUNK = 2_000;
  * sort key (ProjectId, then the rows' time range: a redelivered span has the same Timestamp) and the
  * TraceId bloom filter.
  */
-export async function findStoredSpanKeys(driver: Driver, rows: readonly SpanRow[]): Promise<Set<string>> {
-  const byProject = new Map<string, SpanRow[]>();
+type SpanIdentity = Pick<SpanRow, 'ProjectId' | 'TraceId' | 'SpanId' | 'Timestamp'>;
+
+export async function findStoredSpanKeys(driver: Driver, rows: readonly SpanIdentity[]): Promise<Set<string>> {
+  const byProject = new Map<string, SpanIdentity[]>();
   for (const row of rows) {
     const list = byProject.get(row.ProjectId);
     if (list === undefined) byProject.set(row.ProjectId, [row]);

@@ -1,0 +1,47 @@
+import type { SpanRow } from '@sightline/contracts';
+import { encodeSpan, type EncodedSpan } from '@sightline/storage';
+
+/**
+ * The payload of one spool record: a batch of encoded spans.
+ *
+ * Layout: `0x01 | u32 identitiesLength | identities JSON | lines`, where identities is
+ * `[[projectId, traceId, spanId, timestamp], ...]` and lines are the spans' JSONCompactEachRow
+ * lines, each ending in a newline. The lines are what ClickHouse receives: draining the spool
+ * never parses or re-encodes a span. Records written before this layout are JSON arrays of
+ * SpanRow (first byte `[`) and are still read.
+ */
+const VERSION = 0x01;
+const LEGACY_JSON = 0x5b; // '['
+const NEWLINE = 0x0a;
+
+export function encodeRecord(spans: readonly EncodedSpan[]): Buffer {
+  const ids = Buffer.from(JSON.stringify(spans.map((s) => [s.projectId, s.traceId, s.spanId, s.timestamp])), 'utf8');
+  let size = 5 + ids.byteLength;
+  for (const s of spans) size += s.line.byteLength + 1;
+  const out = Buffer.allocUnsafe(size);
+  out[0] = VERSION;
+  out.writeUInt32LE(ids.byteLength, 1);
+  let at = 5 + ids.copy(out, 5);
+  for (const s of spans) {
+    at += s.line.copy(out, at);
+    out[at++] = NEWLINE;
+  }
+  return out;
+}
+
+/** The spans of a record; their lines are views into `payload`, not copies. */
+export function decodeRecord(payload: Buffer): EncodedSpan[] {
+  if (payload[0] === LEGACY_JSON) return (JSON.parse(payload.toString('utf8')) as SpanRow[]).map(encodeSpan);
+  if (payload[0] !== VERSION || payload.byteLength < 5) throw new Error(`unknown spool record format (first byte ${payload[0] ?? 'none'})`);
+  const idsEnd = 5 + payload.readUInt32LE(1);
+  const ids = JSON.parse(payload.toString('utf8', 5, idsEnd)) as [string, string, string, string][];
+  const spans: EncodedSpan[] = [];
+  let at = idsEnd;
+  for (const [projectId, traceId, spanId, timestamp] of ids) {
+    const end = payload.indexOf(NEWLINE, at);
+    if (end < 0) throw new Error('spool record holds fewer lines than spans');
+    spans.push({ projectId, traceId, spanId, timestamp, line: payload.subarray(at, end) });
+    at = end + 1;
+  }
+  return spans;
+}
