@@ -14,6 +14,8 @@ describe('formats', () => {
   it('formats money and durations at every scale', () => {
     expect(formatUsd(0)).toBe('$0');
     expect(formatUsd(0.000012)).toBe('$0.000012');
+    expect(formatUsd(2.6e-7)).toBe('$0.00000026');
+    expect(formatUsd(0.0000123456)).toBe('$0.0000123');
     expect(formatUsd(0.0000367)).toBe('$0.0000367');
     expect(formatUsd(1234.5)).toBe('$1,234.50');
     expect(formatMs(0)).toBe('0 ms');

@@ -5,7 +5,8 @@ export function formatUsd(v: number | null | undefined): string {
   if (v === 0) return '$0';
   const abs = Math.abs(v);
   // Three significant digits for sub-cent amounts: a single call often costs a few millionths.
-  if (abs < 0.0001) return `$${trimZeros(v.toPrecision(3))}`;
+  // toPrecision would switch to exponent notation below 1e-6 ("$2.60e-7"): count the decimals instead.
+  if (abs < 0.0001) return `$${trimZeros(v.toFixed(Math.min(20, 2 - Math.floor(Math.log10(abs)))))}`;
   if (abs < 0.01) return `$${trimZeros(v.toFixed(5))}`;
   if (abs < 1) return `$${trimZeros(v.toFixed(4))}`;
   return `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
