@@ -19,3 +19,5 @@ export { wrapHandler } from './serverless.ts';
 export { redactSecrets } from './content.ts';
 export type { MaskFn } from './content.ts';
 export type { Usage } from './llm-call.ts';
+export { SightlineProtoExporter } from './export/otlp-proto-exporter.ts';
+export type { ProtoExporterOptions } from './export/otlp-proto-exporter.ts';

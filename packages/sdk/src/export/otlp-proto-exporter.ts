@@ -34,7 +34,15 @@ type Attempt = { ok: true; body: Buffer; contentType: string } | { ok: false; re
  * OTLP/HTTP protobuf span exporter. Encodes spans straight into one reused buffer (no OTLP object
  * graph, strings written natively), splits a batch into requests of bounded size so each encode
  * slice stays short, keeps connections alive, honours `Retry-After` within a bounded budget, reads
- * `partial_success`, and never throws: every outcome reaches the callback once.
+ * `partial_success`, and never throws: every outcome reaches the callback once. `init()` uses it by
+ * default; it also works in any OpenTelemetry pipeline.
+ *
+ * @example
+ * ```ts
+ * import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+ * import { SightlineProtoExporter } from '@sightline/sdk';
+ * const processor = new BatchSpanProcessor(new SightlineProtoExporter({ url: 'http://localhost:4318/v1/traces' }));
+ * ```
  */
 export class SightlineProtoExporter implements SpanExporter {
   private readonly url: URL;
