@@ -9,7 +9,9 @@ import { crc32 } from 'node:zlib';
  * Record layout: `u32 payloadLength | u32 crc32(payload) | payload` (little-endian). A record is
  * valid only if its whole payload is present and its checksum matches, so a write torn by
  * `kill -9` or a power cut is detected on open and cut off; everything before it survives.
- * Appends from concurrent requests are group-committed: one writev + one fdatasync per flush.
+ * Appends are group-committed: everything appended while a write + fdatasync is in progress goes
+ * out together in the next one, so under load each append waits for at most one sync before its own
+ * (not for a queue of them, one per earlier append).
  */
 
 const HEADER = 8;
@@ -38,8 +40,10 @@ export class SegmentLog {
   private segment = 0;
   private size = 0;
   private readonly sizes = new Map<number, number>();
-  /** Appends run one at a time, in order; the write and fsync happen off the event loop. */
-  private tail: Promise<unknown> = Promise.resolve();
+  /** Appends waiting for the next group write, in order. */
+  private pending: { payloads: readonly Buffer[]; resolve: (pos: Position) => void; reject: (err: unknown) => void }[] = [];
+  /** A group write (writev + fdatasync, both off the event loop) is in progress. */
+  private writing = false;
 
   constructor(
     readonly dir: string,
@@ -79,9 +83,31 @@ export class SegmentLog {
    * only after that, so the writer never reads a half-written one.
    */
   append(payloads: readonly Buffer[]): Promise<Position> {
-    const run = this.tail.then(() => this.appendNow(payloads));
-    this.tail = run.catch(() => undefined);
-    return run;
+    // Refused alone, before it could fail the group it would have joined.
+    const tooBig = payloads.find((p) => p.byteLength > MAX_RECORD_BYTES);
+    if (tooBig) return Promise.reject(new RangeError(`spool record of ${tooBig.byteLength} bytes exceeds ${MAX_RECORD_BYTES}`));
+    return new Promise<Position>((resolve, reject) => {
+      this.pending.push({ payloads, resolve, reject });
+      if (!this.writing) void this.writeGroups();
+    });
+  }
+
+  private async writeGroups(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.pending.length > 0) {
+        const group = this.pending;
+        this.pending = [];
+        try {
+          const pos = await this.appendNow(group.flatMap((g) => g.payloads));
+          for (const g of group) g.resolve(pos);
+        } catch (err) {
+          for (const g of group) g.reject(err);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
   }
 
   private async appendNow(payloads: readonly Buffer[]): Promise<Position> {

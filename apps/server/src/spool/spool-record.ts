@@ -29,6 +29,10 @@ export function encodeRecord(spans: readonly EncodedSpan[]): Buffer {
   return out;
 }
 
+export function isLegacyRecord(payload: Buffer): boolean {
+  return payload[0] === LEGACY_JSON;
+}
+
 /** The spans of a record; their lines are views into `payload`, not copies. */
 export function decodeRecord(payload: Buffer): EncodedSpan[] {
   if (payload[0] === LEGACY_JSON) return (JSON.parse(payload.toString('utf8')) as SpanRow[]).map(encodeSpan);
