@@ -3,6 +3,7 @@ import type { Spool, SpoolBatch } from './spool.ts';
 import type { SpanSink } from './sink.ts';
 import type { DeadLetterStore } from './dead-letter.ts';
 import { insertOrDeadLetter } from './insert-rows.ts';
+import { recordIdentity } from './spool-record.ts';
 import type { IngestMetrics } from '../ops/metrics.ts';
 import { errorMessage, type Logger } from '../ops/log.ts';
 
@@ -16,8 +17,9 @@ export interface SpoolWriterOptions {
 
 /**
  * The single writer that drains the spool into ClickHouse. One batch at a time, in log order; each
- * batch's range is recorded before its insert (see Spool), and its token is the hash of its bytes,
- * so a batch redone after a crash is recognised by ClickHouse as the same block.
+ * batch's range is recorded before its insert (see Spool), and its token hashes its records'
+ * lengths and span identities, so a batch redone after a crash is recognised by ClickHouse as the
+ * same block.
  */
 export class SpoolWriter {
   private running = false;
@@ -121,6 +123,6 @@ export class SpoolWriter {
 
 function batchToken(batch: SpoolBatch): string {
   const h = createHash('sha256');
-  for (const p of batch.payloads) h.update(p);
+  for (const p of batch.payloads) h.update(`${p.byteLength}:`).update(recordIdentity(p));
   return `spool-${h.digest('hex')}`;
 }
