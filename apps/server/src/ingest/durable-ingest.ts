@@ -85,7 +85,10 @@ export class DurableIngest {
       this.queue.push({ rows, resolve, reject });
       this.queuedRows += rows.length;
       this.queueSince ??= Date.now();
-      if (this.queuedRows >= this.opts.flushRows) this.flush();
+      // Bound for the spool anyway (ClickHouse busy): no point waiting for company, the spool's
+      // group commit gathers whatever arrives during its current sync.
+      const spoolBound = this.inFlight >= this.opts.maxInFlight || this.writer.hasBacklog();
+      if (spoolBound || this.queuedRows >= this.opts.flushRows) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.opts.flushDelayMs);
     });
   }
