@@ -1,4 +1,5 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SpanRow } from '@sightline/contracts';
 import { encodeSpan, type EncodedSpan } from '@sightline/storage';
@@ -85,7 +86,7 @@ export class Spool {
     const batch = await this.readRange(this.checkpoint.committed, () => false, maxRows);
     if (!batch) return null;
     this.checkpoint = { ...this.checkpoint, intent: batch.range };
-    this.persist();
+    await this.persistAsync();
     return batch;
   }
 
@@ -93,6 +94,13 @@ export class Spool {
   commit(batch: SpoolBatch): void {
     this.checkpoint = { committed: batch.range.to, intent: null };
     this.persist();
+    this.log.releaseBefore(batch.range.to);
+  }
+
+  /** As commit, with the checkpoint's fsyncs off the event loop (the writer's path: they can take tens of ms under load). */
+  async commitAsync(batch: SpoolBatch): Promise<void> {
+    this.checkpoint = { committed: batch.range.to, intent: null };
+    await this.persistAsync();
     this.log.releaseBefore(batch.range.to);
   }
 
@@ -122,6 +130,25 @@ export class Spool {
     }
     if (payloads.length === 0) return null;
     return { rows, payloads, range: { from, to: pos } };
+  }
+
+  private async persistAsync(): Promise<void> {
+    const text = JSON.stringify(this.checkpoint);
+    const tmp = `${this.checkpointPath}.tmp`;
+    const file = await open(tmp, 'w');
+    try {
+      await file.writeFile(text);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(tmp, this.checkpointPath);
+    const dir = await open(this.dir, 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
   }
 
   private persist(): void {

@@ -95,7 +95,7 @@ export class SpoolWriter {
     const batch = await this.spool.nextBatch(this.opts.maxBatchRows ?? 10_000);
     if (!batch) return;
     const outcome = await insertOrDeadLetter(this.sink, this.deadLetters, batch.rows, batchToken(batch));
-    this.spool.commit(batch);
+    await this.spool.commitAsync(batch);
     this.metrics.stored(outcome.stored);
     this.metrics.deduplicated(outcome.duplicates);
     this.metrics.deadLettered(outcome.deadLettered);
