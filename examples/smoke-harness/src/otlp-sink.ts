@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -7,7 +8,7 @@ import protobuf from 'protobufjs';
 // protobufjs reflection over the OTLP .proto: an encoder-independent reader of what the SDK's default
 // (protobuf) exporter sends. Ids come back as base64 bytes and are turned into hex like OTLP/JSON's.
 const ExportTraceServiceRequest = protobuf
-  .parse(readFileSync(new URL('./otlp-trace.proto', import.meta.url), 'utf8'))
+  .parse(readFileSync(createRequire(import.meta.url).resolve('@sightline/contracts/otlp-trace.proto'), 'utf8'))
   .root.lookupType('otlp.ExportTraceServiceRequest');
 
 /** One span as an OTLP/HTTP JSON export carries it, flattened for assertions. */

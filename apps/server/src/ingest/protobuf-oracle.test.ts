@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import protobuf from 'protobufjs';
 import fc from 'fast-check';
@@ -8,7 +9,7 @@ import { decodeOtlpProtobuf } from './protobuf-decode.ts';
 
 // Differential test: requests built and encoded by protobufjs' reflection encoder from the OTLP
 // .proto, decoded by our hand-written reader, must come back field for field.
-const root = protobuf.parse(readFileSync(new URL('./proto/otlp-trace.proto', import.meta.url), 'utf8'), { keepCase: true }).root;
+const root = protobuf.parse(readFileSync(createRequire(import.meta.url).resolve('@sightline/contracts/otlp-trace.proto'), 'utf8'), { keepCase: true }).root;
 const Request = root.lookupType('otlp.ExportTraceServiceRequest');
 
 type Any = Record<string, unknown>;

@@ -10,7 +10,7 @@ protobuf.util.Long = (longModule.default ?? longModule) as typeof protobuf.util.
 protobuf.configure();
 
 // protobufjs reflection over the OTLP .proto: an encoder-independent reader of what the SDK sends.
-const root = protobuf.parse(readFileSync(new URL('./otlp-trace.proto', import.meta.url), 'utf8'), { keepCase: true }).root;
+const root = protobuf.parse(readFileSync(createRequire(import.meta.url).resolve('@sightline/contracts/otlp-trace.proto'), 'utf8'), { keepCase: true }).root;
 export const ExportTraceServiceRequest = root.lookupType('otlp.ExportTraceServiceRequest');
 export const ExportTraceServiceResponse = protobuf
   .parse('syntax = "proto3"; message PS { int64 rejected_spans = 1; string error_message = 2; } message R { PS partial_success = 1; }', { keepCase: true })
