@@ -17,6 +17,8 @@ export interface Section {
 
 export function num(value: number | undefined, digits = 0): string {
   if (value === undefined || !Number.isFinite(value)) return '—';
+  // A difference that rounds to zero reads "0", not "-0".
+  if (Math.abs(value) < 0.5 * 10 ** -digits) return (0).toFixed(digits);
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
