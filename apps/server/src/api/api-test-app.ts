@@ -6,7 +6,7 @@ import { migrate, openDriver, seedQueryDataset, type Driver, type QueryDataset }
 import { createApp } from '../app.ts';
 import { KeyStore } from '../auth/key-store.ts';
 import { DurableIngest } from '../ingest/durable-ingest.ts';
-import { fallbackNormalise } from '../ingest/fallback-normalise.ts';
+import { normaliseResourceSpans } from '../normalise/index.ts';
 import { silentLogger } from '../ops/log.ts';
 import { createIngestMetrics, Metrics } from '../ops/metrics.ts';
 import { DeadLetterStore } from '../spool/dead-letter.ts';
@@ -54,7 +54,7 @@ export async function openApiTestApp(hourMs: number): Promise<ApiTestApp> {
   });
   const book = createPriceBook();
   const app = createApp({
-    ingest, normalise: fallbackNormalise, metrics, registry, logger: silentLogger, keys, allowLocalSession: false,
+    ingest, normaliserFor: (projectId) => (rs) => normaliseResourceSpans(rs, { projectId, priceBook: book }), metrics, registry, logger: silentLogger, keys, allowLocalSession: false,
     readiness: { notReadyReason: async () => null },
     apiRoutes: [{ path: '/api', app: createQueryRoutes({ driver, priceBookFor: () => book, version: 'test' }) }],
   });

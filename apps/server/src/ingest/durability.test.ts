@@ -9,7 +9,8 @@ import { DeadLetterStore } from '../spool/dead-letter.ts';
 import { Spool } from '../spool/spool.ts';
 import { storageSink } from '../spool/storage-sink.ts';
 import { SpoolWriter } from '../spool/writer.ts';
-import { fallbackNormalise } from './fallback-normalise.ts';
+import { createPriceBook } from '@sightline/pricing';
+import { normaliseResourceSpans } from '../normalise/index.ts';
 import { encodeProtobuf, exportRequest, llmSpan } from './otlp-fixtures.ts';
 import { startTestServer, type TestServer } from './test-support.ts';
 
@@ -79,7 +80,7 @@ describe('dead letters', () => {
     const deadLetters = new DeadLetterStore(join(dir, 'dead'));
     const metrics = createIngestMetrics(new Metrics());
     const writer = new SpoolWriter(spool, storageSink(server.driver), deadLetters, metrics, silentLogger);
-    const rows = fallbackNormalise(exportRequest([llmSpan(1), llmSpan(2), llmSpan(3), llmSpan(4)]).resourceSpans[0]!, { projectId: 'dead-letter-test' }).rows;
+    const rows = normaliseResourceSpans(exportRequest([llmSpan(1), llmSpan(2), llmSpan(3), llmSpan(4)]).resourceSpans[0]!, { projectId: 'dead-letter-test', priceBook: createPriceBook() }).rows;
     // One row the store cannot take: a start time that is not a number.
     const bad: SpanRow = { ...rows[2]!, Timestamp: 'yesterday' };
     await spool.append([rows[0]!, rows[1]!, bad, rows[3]!]);

@@ -10,15 +10,12 @@ import { decodeOtlpJson } from './json-decode.ts';
 import { CONTENT_TYPE, exportResponse, RPC_CODE, rpcStatus, type OtlpFormat } from './otlp-response.ts';
 import { decodeOtlpProtobuf } from './protobuf-decode.ts';
 import { BadEncodingError, BodyTooLargeError, MAX_BODY_BYTES, readBody } from './read-body.ts';
-import { fallbackNormalise } from './fallback-normalise.ts';
 import { toRows, type Normaliser } from './to-rows.ts';
 
 export interface IngestDeps {
   ingest: DurableIngest;
-  /** One normaliser for every project… */
-  normalise?: Normaliser;
-  /** …or one per project (its price book may differ from another project's); wins over `normalise`. */
-  normaliserFor?: (projectId: string) => Normaliser | Promise<Normaliser>;
+  /** The normaliser of a project (its price book may differ from another project's). */
+  normaliserFor: (projectId: string) => Normaliser | Promise<Normaliser>;
   metrics: IngestMetrics;
   logger: Logger;
   maxBodyBytes?: number;
@@ -119,8 +116,7 @@ function errorReply(
 }
 
 function normaliserOf(deps: IngestDeps, projectId: string): Normaliser | Promise<Normaliser> {
-  if (deps.normaliserFor) return deps.normaliserFor(projectId);
-  return deps.normalise ?? fallbackNormalise;
+  return deps.normaliserFor(projectId);
 }
 
 function decode(format: OtlpFormat, body: Buffer): DecodedExportRequest {
