@@ -3,29 +3,12 @@
  * demo with the same seed tell the same story.
  */
 
-export interface Rng {
-  next(): number;
-  int(min: number, max: number): number;
-  pick<T>(items: readonly T[]): T;
-  chance(p: number): boolean;
-}
+// The simulator's seeded generator (mulberry32): one implementation, so the demo's story and the
+// simulator's answers are reproducible from seeds alike.
+import { createRng, type Rng } from '@sightline/llm-simulator';
 
-export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T,
-    chance: (p) => next() < p,
-  };
-}
+export { createRng };
+export type { Rng };
 
 export interface DemoUser {
   id: string;

@@ -5,3 +5,5 @@ export { SCENARIOS, SCENARIO_HEADER } from './scenario.ts';
 export type { Scenario } from './scenario.ts';
 export { estimateTokens } from './text.ts';
 export { OPENAI_MODELS, ANTHROPIC_MODELS } from './openai-misc.ts';
+export { createRng } from './determinism.ts';
+export type { Rng } from './determinism.ts';
