@@ -88,7 +88,7 @@ describe('the week\'s story', () => {
     let failures = 0;
     for (let i = 0; i < 6; i++) {
       await supportAssistant
-        .run({ clients, rng: createRng(100 + i), atMs, nowMs, register: (id) => telemetry.registry.shifted(id, 'support-assistant', atMs, 100) })
+        .run({ clients, rng: createRng(100 + i), atMs, nowMs, register: (root) => telemetry.registry.shifted(root, 'support-assistant', atMs, 100) })
         .catch(() => failures++);
     }
     await telemetry.flush();
@@ -105,7 +105,7 @@ describe('the week\'s story', () => {
       { openaiBaseURL: sim.openaiBaseURL, openaiApiKey: 'sim', simulated: false, modelOverride: 'Qwen/Qwen2.5-0.5B-Instruct', embeddingModel: undefined },
       { maxRetries: 2, timeoutMs: 20_000 },
     );
-    await supportAssistant.run({ clients: single, rng: createRng(5), atMs: nowMs, nowMs, register: (id) => telemetry.registry.live(id, 'support-assistant') });
+    await supportAssistant.run({ clients: single, rng: createRng(5), atMs: nowMs, nowMs, register: (root) => telemetry.registry.live(root, 'support-assistant') });
     await telemetry.flush();
     const out = memory.getFinishedSpans();
     expect(out.some((s) => attr(s, 'gen_ai.operation.name') === 'embeddings')).toBe(false);

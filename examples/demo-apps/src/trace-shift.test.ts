@@ -2,7 +2,7 @@ import { context, trace } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { DemoSpanExporter, TraceRegistry } from './trace-shift.ts';
+import { DemoClockProcessor, DemoSpanExporter, TraceRegistry } from './trace-shift.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ms = (t: ReadableSpan['startTime']) => hrTimeToMilliseconds(t);
@@ -11,7 +11,7 @@ function setup() {
   const memory = new InMemorySpanExporter();
   const registry = new TraceRegistry();
   const exporter = new DemoSpanExporter(memory, registry, (service) => ({ 'service.name': service, 'deployment.environment.name': 'production' }));
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const provider = new BasicTracerProvider({ spanProcessors: [new DemoClockProcessor(registry, new SimpleSpanProcessor(exporter))] });
   return { memory, registry, tracer: provider.getTracer('test') };
 }
 
@@ -20,7 +20,7 @@ describe('DemoSpanExporter', () => {
     const { memory, registry, tracer } = setup();
     const target = Date.now() - 3 * 86_400_000;
     const root = tracer.startSpan('root');
-    registry.shifted(root.spanContext().traceId, 'resume-analyser', target, 100);
+    registry.shifted(root, 'resume-analyser', target, 100);
     await sleep(10);
     const child = tracer.startSpan('llm', { attributes: { 'gen_ai.response.time_to_first_chunk': 0.005 } }, trace.setSpan(context.active(), root));
     child.addEvent('first chunk');
@@ -28,7 +28,7 @@ describe('DemoSpanExporter', () => {
     child.end();
     root.end();
     const [c, r] = memory.getFinishedSpans() as [ReadableSpan, ReadableSpan];
-    expect(Math.abs(ms(r.startTime) - target)).toBeLessThan(100);
+    expect(Math.abs(ms(r.startTime) - target)).toBeLessThan(1);
     const offset = ms(c.startTime) - ms(r.startTime);
     expect(offset).toBeGreaterThanOrEqual(900);
     expect(ms(c.endTime)).toBeLessThanOrEqual(ms(r.endTime));
@@ -41,10 +41,49 @@ describe('DemoSpanExporter', () => {
     expect(c.spanContext().traceId).toBe(r.spanContext().traceId);
   });
 
+  it('keeps every child inside its parent after stretching, whatever the millisecond clock did', () => {
+    // The SDK starts spans at Date.now() (whole ms) and ends them by the performance clock: stretched
+    // 100×, that sub-millisecond disagreement used to push children past their parents now and then.
+    const { memory, registry, tracer } = setup();
+    for (let i = 0; i < 200; i++) {
+      const root = tracer.startSpan('root');
+      registry.shifted(root, 'resume-analyser', Date.now() - 86_400_000, 100);
+      const ctx = trace.setSpan(context.active(), root);
+      const child = tracer.startSpan('tool', {}, ctx);
+      const grandchild = tracer.startSpan('llm', {}, trace.setSpan(ctx, child));
+      grandchild.end();
+      child.end();
+      root.end();
+    }
+    const spans = memory.getFinishedSpans();
+    const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
+    let checked = 0;
+    for (const s of spans) {
+      const parent = s.parentSpanContext === undefined ? undefined : byId.get(s.parentSpanContext.spanId);
+      if (parent === undefined) continue;
+      expect(ms(s.startTime)).toBeGreaterThanOrEqual(ms(parent.startTime));
+      expect(ms(s.endTime)).toBeLessThanOrEqual(ms(parent.endTime));
+      checked++;
+    }
+    expect(checked).toBe(400);
+  });
+
+  it('keeps the SDK times of a span that was given explicit ones', () => {
+    const { memory, registry, tracer } = setup();
+    const root = tracer.startSpan('root');
+    registry.shifted(root, 'resume-analyser', Date.now() - 86_400_000, 100);
+    const startedAt = Date.now() - 5;
+    const child = tracer.startSpan('replayed', { startTime: startedAt }, trace.setSpan(context.active(), root));
+    child.end(startedAt + 2);
+    root.end();
+    const [c] = memory.getFinishedSpans() as [ReadableSpan];
+    expect(ms(c.duration)).toBeCloseTo(200, 3);
+  });
+
   it('only renames the service of a live trace, and leaves unknown traces alone', () => {
     const { memory, registry, tracer } = setup();
     const live = tracer.startSpan('live');
-    registry.live(live.spanContext().traceId, 'travel-agent');
+    registry.live(live, 'travel-agent');
     const before = Date.now();
     live.end();
     const other = tracer.startSpan('other');

@@ -1,10 +1,16 @@
-import type { HrTime } from '@opentelemetry/api';
+import type { Context, HrTime, Span } from '@opentelemetry/api';
 import { ExportResultCode, hrTimeToMilliseconds, millisToHrTime, type ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span as SdkSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 /** `gen_ai.response.time_to_first_chunk` is a duration in seconds: it stretches with the trace. */
 const TTFT_KEY = 'gen_ai.response.time_to_first_chunk';
+
+/** The real start and end of a span on one fine clock (epoch ms, sub-millisecond). */
+interface Stamp {
+  start: number;
+  end?: number;
+}
 
 interface TracePlan {
   /** Epoch ms the trace really started at (the OTel clock: timeOrigin + performance.now()). */
@@ -28,15 +34,41 @@ const PLAN_TTL_MS = 5 * 60_000;
  */
 export class TraceRegistry {
   private readonly plans = new Map<string, TracePlan>();
+  private readonly stamps = new Map<string, Stamp>();
 
-  /** Registers a live trace: real time, only the service is set. */
-  live(traceId: string, service: string): void {
-    this.add(traceId, { anchorMs: 0, targetMs: 0, dilation: 1, service, registeredAt: Date.now() });
+  /** Registers a live trace by its root span: real time, only the service is set. */
+  live(root: Span, service: string): void {
+    this.add(root.spanContext().traceId, { anchorMs: 0, targetMs: 0, dilation: 1, service, registeredAt: Date.now() });
   }
 
-  /** Registers a backfilled trace that really starts now and should appear to start at `targetMs`. */
-  shifted(traceId: string, service: string, targetMs: number, dilation: number): void {
-    this.add(traceId, { anchorMs: performance.timeOrigin + performance.now(), targetMs, dilation, service, registeredAt: Date.now() });
+  /**
+   * Registers a backfilled trace by its root span: the root's real start is moved to `targetMs`, and
+   * everything after it lands `dilation` times further on.
+   */
+  shifted(root: Span, service: string, targetMs: number, dilation: number): void {
+    const anchorMs = this.stamps.get(root.spanContext().spanId)?.start ?? fineNow();
+    this.add(root.spanContext().traceId, { anchorMs, targetMs, dilation, service, registeredAt: Date.now() });
+  }
+
+  /** {@link DemoClockProcessor}: a span started. */
+  stampStart(spanId: string): void {
+    this.stamps.set(spanId, { start: fineNow() });
+  }
+
+  /** {@link DemoClockProcessor}: a span ended; only spans of backfilled traces keep their stamp. */
+  stampEnd(traceId: string, spanId: string): void {
+    const stamp = this.stamps.get(spanId);
+    if (stamp === undefined) return;
+    const plan = this.plans.get(traceId);
+    if (plan === undefined || (plan.dilation === 1 && plan.targetMs === 0)) this.stamps.delete(spanId);
+    else stamp.end = fineNow();
+  }
+
+  /** The exporter takes a span's stamp once, when it moves the span. */
+  takeStamp(spanId: string): Stamp | undefined {
+    const stamp = this.stamps.get(spanId);
+    this.stamps.delete(spanId);
+    return stamp;
   }
 
   private add(traceId: string, plan: TracePlan): void {
@@ -44,6 +76,8 @@ export class TraceRegistry {
     if (this.plans.size % 500 === 0) {
       const cutoff = Date.now() - PLAN_TTL_MS;
       for (const [id, p] of this.plans) if (p.registeredAt < cutoff) this.plans.delete(id);
+      // A span that never ended (or never left the process) would otherwise keep its stamp forever.
+      for (const [id, st] of this.stamps) if (st.start < cutoff) this.stamps.delete(id);
     }
   }
 
@@ -105,9 +139,19 @@ export class DemoSpanExporter implements SpanExporter {
     if (plan === undefined) return span;
     const resource = this.resourceFor(plan.service, span.resource);
     if (plan.dilation === 1 && plan.targetMs === 0) return withFields(span, { resource });
-    const move = (t: HrTime): HrTime => millisToHrTime(plan.targetMs + (hrTimeToMilliseconds(t) - plan.anchorMs) * plan.dilation);
+    // The SDK starts each span at Date.now() (whole milliseconds) and ends it by the performance clock, so
+    // two spans' times disagree by up to 1 ms; stretched 100× that would push a child past its parent.
+    // The stamps taken on one fine clock keep nesting exact. A span given explicit times has no stamp that
+    // fits (its SDK duration is not the stamped one) and keeps the SDK's times.
+    const stamp = this.registry.takeStamp(span.spanContext().spanId);
+    const sdkStart = hrTimeToMilliseconds(span.startTime);
+    const fits = (st: Stamp | undefined): st is Required<Stamp> =>
+      st?.end !== undefined && Math.abs(st.end - st.start - hrTimeToMilliseconds(span.duration)) < 1;
+    const fine = fits(stamp) ? stamp : undefined;
+    const real = (t: HrTime): number => (fine !== undefined ? fine.start + (hrTimeToMilliseconds(t) - sdkStart) : hrTimeToMilliseconds(t));
+    const move = (t: HrTime): HrTime => millisToHrTime(plan.targetMs + (real(t) - plan.anchorMs) * plan.dilation);
     const startTime = move(span.startTime);
-    const endTime = move(span.endTime);
+    const endTime = fine !== undefined ? millisToHrTime(plan.targetMs + (fine.end - plan.anchorMs) * plan.dilation) : move(span.endTime);
     const attributes = { ...span.attributes };
     const ttft = attributes[TTFT_KEY];
     if (typeof ttft === 'number') attributes[TTFT_KEY] = ttft * plan.dilation;
@@ -119,6 +163,39 @@ export class DemoSpanExporter implements SpanExporter {
       attributes,
       events: span.events.map((e) => ({ ...e, time: move(e.time) })),
     });
+  }
+}
+
+function fineNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * Stamps every span's real start and end on one fine clock for {@link DemoSpanExporter}, then hands the
+ * span on. Put it in front of the processor that exports.
+ */
+export class DemoClockProcessor implements SpanProcessor {
+  constructor(
+    private readonly registry: TraceRegistry,
+    private readonly inner: SpanProcessor,
+  ) {}
+
+  onStart(span: SdkSpan, parentContext: Context): void {
+    this.registry.stampStart(span.spanContext().spanId);
+    this.inner.onStart(span, parentContext);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    this.registry.stampEnd(span.spanContext().traceId, span.spanContext().spanId);
+    this.inner.onEnd(span);
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
   }
 }
 

@@ -83,7 +83,7 @@ export async function backfill(opts: BackfillOptions): Promise<BackfillResult> {
         rng,
         atMs,
         nowMs,
-        register: (traceId) => opts.registry.shifted(traceId, app.service, atMs, dilation),
+        register: (root) => opts.registry.shifted(root, app.service, atMs, dilation),
       });
       byApp[app.service] = (byApp[app.service] ?? 0) + 1;
       done++;
@@ -117,7 +117,7 @@ export async function runDemoTraffic(opts: LiveOptions): Promise<void> {
     if (inFlight.size < (opts.maxInFlight ?? 4)) {
       const runRng = createRng(rng.int(0, 2 ** 31));
       const app = pickApp(runRng, apps);
-      const p = runOnce(app, { clients: opts.clients, rng: runRng, atMs: Date.now(), nowMs: Date.now(), register: (traceId) => opts.registry.live(traceId, app.service) })
+      const p = runOnce(app, { clients: opts.clients, rng: runRng, atMs: Date.now(), nowMs: Date.now(), register: (root) => opts.registry.live(root, app.service) })
         .then((outcome) => opts.onRun?.(outcome))
         .finally(() => inFlight.delete(p));
       inFlight.add(p);

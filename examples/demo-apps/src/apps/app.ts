@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import type { DemoClients } from '../clients.ts';
 import type { Rng } from '../world.ts';
 
@@ -9,8 +10,8 @@ export interface AppRun {
   atMs: number;
   /** Epoch ms of the real present: prompt and model roll-outs are dated relative to it. */
   nowMs: number;
-  /** Must be called with the trace id of the run's root span as soon as it exists. */
-  register(traceId: string): void;
+  /** Must be called with the run's root span as soon as it exists. */
+  register(root: Span): void;
 }
 
 /** A demo service: its `service.name`, its share of the traffic, and one unit of its work. */

@@ -100,7 +100,7 @@ export const resumeAnalyser: DemoApp = {
     const candidate = makeResume(run.rng);
     await withContext({ userId: user.id, sessionId: sessionId(run.rng, 'batch'), metadata: { team: user.team } }, () =>
       traceWorkflow('analyse-resume', async (span) => {
-        run.register(span.spanContext().traceId);
+        run.register(span);
         const resume = await extract(run, candidate.text, candidate.role);
         // Most recruiters also ask for the fit summary; it streams into the UI.
         if (run.rng.chance(0.7)) await fitSummary(run, resume, candidate.role);

@@ -111,7 +111,7 @@ export const supportAssistant: DemoApp = {
     const session = `chat_${customer.id}_${day}_${run.rng.int(0, 1)}`;
     await withContext({ userId: customer.id, sessionId: session, metadata: { plan: customer.team } }, () =>
       traceWorkflow('support-answer', async (span) => {
-        run.register(span.spanContext().traceId);
+        run.register(span);
         const docs = await traceRetrieval(q.text, () => search(run, q.text), { dataSourceId: 'help-centre' });
         const context = docs.map((d) => `[${d.article.id}] ${d.article.title}: ${d.article.body}`).join('\n');
         const anthropic = run.clients.anthropic;

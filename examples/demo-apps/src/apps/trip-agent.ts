@@ -45,7 +45,7 @@ export const tripAgent: DemoApp = {
     const model = run.clients.model(run.rng.chance(0.7) ? 'o4-mini' : 'gpt-4.1');
     await withContext({ userId: user.id, sessionId: sessionId(run.rng, 'trip'), metadata: { team: user.team } }, () =>
       traceWorkflow('plan-trip', async (root) => {
-        run.register(root.spanContext().traceId);
+        run.register(root);
         return traceAgent('trip-planner', () =>
           withPrompt({ name: 'trip-planner', version: 2 }, async () => {
             const messages: OpenAI.ChatCompletionMessageParam[] = [
