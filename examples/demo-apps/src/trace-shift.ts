@@ -9,6 +9,8 @@ const TTFT_KEY = 'gen_ai.response.time_to_first_chunk';
 /** The real start and end of a span on one fine clock (epoch ms, sub-millisecond). */
 interface Stamp {
   start: number;
+  /** Date.now() when the span started: what the SDK itself takes as the start of a span given none. */
+  startDate: number;
   end?: number;
 }
 
@@ -52,7 +54,7 @@ export class TraceRegistry {
 
   /** {@link DemoClockProcessor}: a span started. */
   stampStart(spanId: string): void {
-    this.stamps.set(spanId, { start: fineNow() });
+    this.stamps.set(spanId, { start: fineNow(), startDate: Date.now() });
   }
 
   /** {@link DemoClockProcessor}: a span ended; only spans of backfilled traces keep their stamp. */
@@ -141,12 +143,14 @@ export class DemoSpanExporter implements SpanExporter {
     if (plan.dilation === 1 && plan.targetMs === 0) return withFields(span, { resource });
     // The SDK starts each span at Date.now() (whole milliseconds) and ends it by the performance clock, so
     // two spans' times disagree by up to 1 ms; stretched 100× that would push a child past its parent.
-    // The stamps taken on one fine clock keep nesting exact. A span given explicit times has no stamp that
-    // fits (its SDK duration is not the stamped one) and keeps the SDK's times.
+    // The stamps taken on one fine clock keep nesting exact. They describe the span only when the SDK
+    // chose its start itself (Date.now() at creation: whole milliseconds, the moment of the stamp, give or
+    // take a busy event loop); a span given an explicit start (a performance.now() reading, or a moment
+    // well before its creation) keeps the SDK's times.
     const stamp = this.registry.takeStamp(span.spanContext().spanId);
     const sdkStart = hrTimeToMilliseconds(span.startTime);
     const fits = (st: Stamp | undefined): st is Required<Stamp> =>
-      st?.end !== undefined && Math.abs(st.end - st.start - hrTimeToMilliseconds(span.duration)) < 1;
+      st?.end !== undefined && span.startTime[1] % 1_000_000 === 0 && Math.abs(st.startDate - sdkStart) <= 1000;
     const fine = fits(stamp) ? stamp : undefined;
     const real = (t: HrTime): number => (fine !== undefined ? fine.start + (hrTimeToMilliseconds(t) - sdkStart) : hrTimeToMilliseconds(t));
     const move = (t: HrTime): HrTime => millisToHrTime(plan.targetMs + (real(t) - plan.anchorMs) * plan.dilation);
