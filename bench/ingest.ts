@@ -20,8 +20,10 @@ export interface IngestBenchOptions {
   spansPerRequest?: number;
   /** Concurrent requests from the load process. Default 6. */
   concurrency?: number;
-  /** Spans through decode + insert alone for the floor. Default 50k. */
+  /** Spans through decode + insert alone for the floor. Default 50k; 0 skips the floor. */
   floorSpans?: number;
+  /** Load generator's HTTP client. Default node:http with keep-alive. */
+  client?: 'http' | 'fetch';
   log?: (line: string) => void;
 }
 
@@ -48,6 +50,13 @@ export interface IngestBenchFigures {
   floorStagesUsPerSpan?: { decode: number; normalise: number; encode: number; insert: number };
   /** endToEnd / floor. */
   ratioToFloor: number;
+  /**
+   * CPU (user + system, all threads: chDB's engine runs in the server process) the server process
+   * spent from the first request until the last span was queryable, µs per acknowledged span.
+   */
+  serverCpuUsPerSpan?: number;
+  /** The load generator's own CPU, µs per acknowledged span (it shares the 2 cores with the server). */
+  loadCpuUsPerSpan?: number;
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -60,7 +69,8 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
   try {
     const before = await server.countSpans();
     log(`ingest bench: ${spans} spans, ${spansPerRequest}/request, concurrency ${opts.concurrency ?? 6}, server ${server.url}`);
-    const load = await runLoadProcess({ url: server.url, key: server.key, spans, spansPerRequest, concurrency: opts.concurrency ?? 6, runTag: 1 });
+    const cpuSamples = sampleCpu();
+    const load = await runLoadProcess({ url: server.url, key: server.key, spans, spansPerRequest, concurrency: opts.concurrency ?? 6, runTag: 1, client: opts.client ?? 'http' });
     let stored = (await server.countSpans()) - before;
     const waitUntil = Date.now() + 120_000;
     while (stored < load.acknowledged && Date.now() < waitUntil) {
@@ -68,12 +78,14 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
       stored = (await server.countSpans()) - before;
     }
     const storedAt = Date.now();
+    const serverCpuUs = cpuSamples.stop(load.startedAtMs, storedAt);
     const duplicates = await server.duplicateCount();
     const lat = [...load.latenciesMs].sort((a, b) => a - b);
     const q = (p: number) => round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? 0);
 
-    log('measuring the floor: decode + normalise + insertSpans, no HTTP…');
-    const floor = await measureFloor(server.driver, opts.floorSpans ?? 50_000, spansPerRequest);
+    const floorSpans = opts.floorSpans ?? 50_000;
+    if (floorSpans > 0) log('measuring the floor: decode + normalise + insertSpans, no HTTP…');
+    const floor = floorSpans > 0 ? await measureFloor(server.driver, floorSpans, spansPerRequest) : { spansPerSec: Number.NaN, stages: { decode: 0, normalise: 0, encode: 0, insert: 0 } };
     const endToEnd = load.acknowledged / ((storedAt - load.startedAtMs) / 1000);
     const figures: IngestBenchFigures = {
       cores: availableParallelism(),
@@ -93,11 +105,35 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
       floorSpansPerSec: Math.round(floor.spansPerSec),
       floorStagesUsPerSpan: floor.stages,
       ratioToFloor: round(endToEnd / floor.spansPerSec),
+      serverCpuUsPerSpan: round(serverCpuUs / load.acknowledged),
+      ...(load.cpuUs === undefined ? {} : { loadCpuUsPerSpan: round(load.cpuUs / load.acknowledged) }),
     };
     return figures;
   } finally {
     await server.close();
   }
+}
+
+/**
+ * Samples this process's CPU every 50 ms so the CPU between two wall-clock instants reported by
+ * the load process (its first request, the last span stored) can be read off afterwards.
+ */
+function sampleCpu(): { stop(fromMs: number, toMs: number): number } {
+  const samples: [number, number][] = [];
+  const take = () => {
+    const c = process.cpuUsage();
+    samples.push([Date.now(), c.user + c.system]);
+  };
+  take();
+  const timer = setInterval(take, 50);
+  return {
+    stop(fromMs, toMs) {
+      clearInterval(timer);
+      take();
+      const at = (ms: number) => samples.reduce((best, s) => (Math.abs(s[0] - ms) < Math.abs(best[0] - ms) ? s : best))[1];
+      return at(toMs) - at(fromMs);
+    },
+  };
 }
 
 function runLoadProcess(o: LoadOptions): Promise<LoadResult> {
@@ -167,13 +203,31 @@ function arg(name: string): number | undefined {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  if (process.argv.includes('--help')) {
+    process.stdout.write(
+      [
+        'usage: pnpm tsx --conditions=@sightline/source bench/ingest.ts [options]',
+        '  --spans=N          spans sent end to end (default 150000)',
+        '  --batch=N          spans per OTLP request (default 256)',
+        '  --concurrency=N    requests in flight from the load process (default 6)',
+        '  --floor-spans=N    spans through decode + normalise + insert alone for the floor (default 50000; 0 skips it)',
+        '  --fetch            load process sends with fetch (undici) instead of node:http',
+        '  --json             one JSON line of figures on stdout',
+        'CPU per span of the JS stages alone (no HTTP, no chDB): bench/ingest-stages.ts',
+      ].join('\n') + '\n',
+    );
+    process.exit(0);
+  }
   const spans = arg('spans');
   const batch = arg('batch');
   const concurrency = arg('concurrency');
+  const floorSpans = arg('floor-spans');
   const f = await runIngestBench({
     ...(spans ? { spans } : {}),
     ...(batch ? { spansPerRequest: batch } : {}),
     ...(concurrency ? { concurrency } : {}),
+    ...(floorSpans !== undefined ? { floorSpans } : {}),
+    ...(process.argv.includes('--fetch') ? { client: 'fetch' as const } : {}),
   });
   if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(f)}\n`);
   else {
@@ -189,6 +243,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
         `  floor (decode+insert) ${f.floorSpansPerSec} spans/s in one process, no HTTP, serial`,
         `    µs per span         ${Object.entries(f.floorStagesUsPerSpan ?? {}).map(([stage, us]) => `${stage} ${us}`).join('   ')}   (insert = dedup + chDB)`,
         `  end to end / floor    ${f.ratioToFloor}`,
+        `  CPU per span          server ${f.serverCpuUsPerSpan} µs (all threads, first request → last span stored)   load generator ${f.loadCpuUsPerSpan} µs`,
       ].join('\n') + '\n',
     );
   }

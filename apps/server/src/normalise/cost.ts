@@ -6,6 +6,12 @@ function attrInt(attrs: Record<string, string>, key: string): number {
   return Number.isInteger(n) && n > 0 ? n : 0;
 }
 
+/** Whole milliseconds of a nanosecond decimal string (floor), without a BigInt per span. */
+function millisOf(nanos: string): number {
+  if (!/^\d+$/.test(nanos)) return 0;
+  return nanos.length > 6 ? Number(nanos.slice(0, -6)) : 0;
+}
+
 /**
  * The pricing question for a stored span, built from its columns only, so ingest, re-costing and the
  * API's explanation all ask exactly the same question of the price book.
@@ -30,7 +36,7 @@ export function priceRequestForRow(row: Pick<SpanRow, 'Provider' | 'RequestModel
     provider: row.Provider,
     model: row.ResponseModel || row.RequestModel,
     usage,
-    at: new Date(Number(BigInt(row.Timestamp || '0') / 1_000_000n)),
+    at: new Date(millisOf(row.Timestamp)),
   };
   if (row.ServiceTier !== '') req.serviceTier = row.ServiceTier;
   const explicit = row.SpanAttributes['sightline.cost.usd'];

@@ -9,14 +9,16 @@ type Tree = { [key: string]: Tree | unknown };
  * added to `consumed`.
  */
 export function unflattenIndexed(attrs: Attributes, prefix: string, consumed: Set<string>): unknown[] {
-  const root: Tree = {};
-  for (const key of Object.keys(attrs)) {
+  // Called for several prefixes per span, most of which match nothing: for-in allocates no key array.
+  let root: Tree | null = null;
+  for (const key in attrs) {
     if (!key.startsWith(prefix)) continue;
     const path = key.slice(prefix.length).split('.');
     if (path.length < 2 || !/^\d{1,6}$/.test(path[0] ?? '')) continue;
     const v = attrs[key];
     if (v === undefined) continue;
     consumed.add(key);
+    root ??= {};
     let node: Tree = root;
     for (let i = 0; i < path.length - 1; i++) {
       const seg = path[i] as string;
@@ -28,7 +30,7 @@ export function unflattenIndexed(attrs: Attributes, prefix: string, consumed: Se
     // Tool-call arguments and similar arrive as JSON text: keep them as text, they are content.
     node[leaf] = typeof v === 'string' ? v : toJson(v);
   }
-  return toArray(root);
+  return root === null ? [] : toArray(root);
 }
 
 function toArray(node: Tree): unknown[] {
