@@ -2,6 +2,7 @@
 // from a second process on loopback, beside the floor of decoding + normalising + inserting alone.
 // Run: pnpm tsx --conditions=@sightline/source bench/ingest.ts [--spans=N] [--batch=N] [--concurrency=N] [--json]
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -57,6 +58,11 @@ export interface IngestBenchFigures {
   serverCpuUsPerSpan?: number;
   /** The load generator's own CPU, µs per acknowledged span (it shares the 2 cores with the server). */
   loadCpuUsPerSpan?: number;
+  /**
+   * serverCpuUsPerSpan by thread (Linux): the JS main thread, Node's other threads (V8's GC helpers
+   * and libuv's file I/O pool: fsync, writes), and chDB's engine threads.
+   */
+  serverCpuByThreadUsPerSpan?: ThreadCpu;
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -78,7 +84,8 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
       stored = (await server.countSpans()) - before;
     }
     const storedAt = Date.now();
-    const serverCpuUs = cpuSamples.stop(load.startedAtMs, storedAt);
+    const serverCpu = cpuSamples.stop(load.startedAtMs, storedAt);
+    const perSpan = (us: number) => round(us / load.acknowledged);
     const duplicates = await server.duplicateCount();
     const lat = [...load.latenciesMs].sort((a, b) => a - b);
     const q = (p: number) => round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? 0);
@@ -105,7 +112,10 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
       floorSpansPerSec: Math.round(floor.spansPerSec),
       floorStagesUsPerSpan: floor.stages,
       ratioToFloor: round(endToEnd / floor.spansPerSec),
-      serverCpuUsPerSpan: round(serverCpuUs / load.acknowledged),
+      serverCpuUsPerSpan: perSpan(serverCpu.total),
+      ...(serverCpu.byThread === null
+        ? {}
+        : { serverCpuByThreadUsPerSpan: { main: perSpan(serverCpu.byThread.main), nodeHelpers: perSpan(serverCpu.byThread.nodeHelpers), engine: perSpan(serverCpu.byThread.engine) } }),
       ...(load.cpuUs === undefined ? {} : { loadCpuUsPerSpan: round(load.cpuUs / load.acknowledged) }),
     };
     return figures;
@@ -118,22 +128,70 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
  * Samples this process's CPU every 50 ms so the CPU between two wall-clock instants reported by
  * the load process (its first request, the last span stored) can be read off afterwards.
  */
-function sampleCpu(): { stop(fromMs: number, toMs: number): number } {
-  const samples: [number, number][] = [];
+function sampleCpu(): { stop(fromMs: number, toMs: number): { total: number; byThread: ThreadCpu | null } } {
+  const samples: [number, number, ThreadCpu | null][] = [];
+  let n = 0;
   const take = () => {
     const c = process.cpuUsage();
-    samples.push([Date.now(), c.user + c.system]);
+    // Reading every thread's stat costs ~1 ms with chDB's ~100 threads: every 4th sample only.
+    samples.push([Date.now(), c.user + c.system, n++ % 4 === 0 ? threadCpu() : null]);
   };
   take();
   const timer = setInterval(take, 50);
   return {
     stop(fromMs, toMs) {
       clearInterval(timer);
+      n = 0;
       take();
-      const at = (ms: number) => samples.reduce((best, s) => (Math.abs(s[0] - ms) < Math.abs(best[0] - ms) ? s : best))[1];
-      return at(toMs) - at(fromMs);
+      const at = <T>(ms: number, pick: (s: [number, number, ThreadCpu | null]) => T | null): T | null => {
+        let best: [number, T] | null = null;
+        for (const s of samples) {
+          const v = pick(s);
+          if (v !== null && (best === null || Math.abs(s[0] - ms) < Math.abs(best[0] - ms))) best = [s[0], v];
+        }
+        return best?.[1] ?? null;
+      };
+      const total = (at(toMs, (s) => s[1]) ?? 0) - (at(fromMs, (s) => s[1]) ?? 0);
+      const a = at(fromMs, (s) => s[2]);
+      const b = at(toMs, (s) => s[2]);
+      const byThread = a && b ? { main: b.main - a.main, nodeHelpers: b.nodeHelpers - a.nodeHelpers, engine: b.engine - a.engine } : null;
+      return { total, byThread };
     },
   };
+}
+
+interface ThreadCpu {
+  main: number;
+  nodeHelpers: number;
+  engine: number;
+}
+
+/** CPU µs of this process's threads by group, from /proc (null elsewhere). */
+function threadCpu(): ThreadCpu | null {
+  let tids: string[];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return null;
+  }
+  const out: ThreadCpu = { main: 0, nodeHelpers: 0, engine: 0 };
+  const usPerTick = 1e6 / 100; // USER_HZ is 100 on Linux
+  for (const tid of tids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const us = (Number(fields[11]) + Number(fields[12])) * usPerTick;
+    // Node names all its threads after the process; chDB names its own (ThreadPool, MergeMutate, ...).
+    if (Number(tid) === process.pid) out.main += us;
+    else if (name === 'node' || name.startsWith('V8 ') || name.startsWith('libuv')) out.nodeHelpers += us;
+    else out.engine += us;
+  }
+  return out;
 }
 
 function runLoadProcess(o: LoadOptions): Promise<LoadResult> {
@@ -244,6 +302,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
         `    µs per span         ${Object.entries(f.floorStagesUsPerSpan ?? {}).map(([stage, us]) => `${stage} ${us}`).join('   ')}   (insert = dedup + chDB)`,
         `  end to end / floor    ${f.ratioToFloor}`,
         `  CPU per span          server ${f.serverCpuUsPerSpan} µs (all threads, first request → last span stored)   load generator ${f.loadCpuUsPerSpan} µs`,
+        ...(f.serverCpuByThreadUsPerSpan
+          ? [`    server by thread    ${Object.entries(f.serverCpuByThreadUsPerSpan).map(([k, v]) => `${k} ${v}`).join('   ')}   (main = JS event loop; nodeHelpers = GC helpers + file I/O pool; engine = chDB)`]
+          : []),
       ].join('\n') + '\n',
     );
   }

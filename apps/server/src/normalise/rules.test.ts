@@ -82,6 +82,26 @@ describe('normaliser: rules', () => {
     expect(rowOf(chat({ 'gen_ai.input.messages': '[]', 'sightline.truncated': 'sightline.prompt.variables' })).ContentTruncated).toBe(0);
   });
 
+  it('keeps bracketed content text as sent and turns plain text into a JSON string', () => {
+    const messages = ' [{"role":"user","content":"Hi \\"there\\""}]\n';
+    expect(rowOf(chat({ 'gen_ai.input.messages': messages })).InputContent).toBe(messages);
+    expect(rowOf({ 'input.value': 'What is [x]?', 'openinference.span.kind': 'LLM' }).InputContent).toBe('"What is [x]?"');
+    // Not parsed: a bracketed text that is not JSON is stored as it came (the viewer shows it as text).
+    expect(rowOf({ 'input.value': '[draft] {notes}', 'openinference.span.kind': 'LLM' }).InputContent).toBe('"[draft] {notes}"');
+    expect(rowOf({ 'input.value': '[x] y [z]', 'openinference.span.kind': 'LLM' }).InputContent).toBe('[x] y [z]');
+    // A prompt cut by the SDK mid-JSON no longer ends in its bracket: kept whole, as a string.
+    expect(rowOf(chat({ 'gen_ai.input.messages': '[{"role":"user","content":"Hi' })).InputContent).toBe(JSON.stringify('[{"role":"user","content":"Hi'));
+    // System instructions still join the messages as one parsed list.
+    const joined = rowOf(chat({ 'gen_ai.system_instructions': '[{"type":"text","content":"Be brief."}]', 'gen_ai.input.messages': '[{"role":"user","parts":[]}]' }));
+    expect(JSON.parse(joined.InputContent)).toEqual([{ role: 'system', parts: [{ type: 'text', content: 'Be brief.' }] }, { role: 'user', parts: [] }]);
+  });
+
+  it('computes durations from nanosecond texts exactly, without BigInt', () => {
+    expect(rowOf(chat({}), { startTimeUnixNano: '1761998400123456789', endTimeUnixNano: '1761998401123456790' }).Duration).toBe(1_000_000_001);
+    expect(rowOf(chat({}), { startTimeUnixNano: '999999999', endTimeUnixNano: '1000000001' }).Duration).toBe(2);
+    expect(rowOf(chat({}), { startTimeUnixNano: '0000000000000000005', endTimeUnixNano: '10' }).Duration).toBe(5);
+  });
+
   it('rejects bad spans alone and keeps the rest of the batch', () => {
     const good = span('ok', {}, { parentSpanId: '0000000000000000' });
     const badTrace = span('bad', {}, { traceId: 'xyz' });

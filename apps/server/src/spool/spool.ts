@@ -11,9 +11,10 @@ import { SpoolLock } from './spool-lock.ts';
  * The on-disk spool: batches of span rows that are acknowledged but not yet in ClickHouse.
  *
  * Beside the segment log sits `checkpoint.json`: the position up to which rows are committed to
- * ClickHouse and, while an insert is in flight, the exact range it covers (the intent). After a crash
- * the writer redoes that same range with the same content-derived token, so ClickHouse drops the
- * repeat instead of storing it twice.
+ * ClickHouse and, for each insert in flight, the exact range it covers (its intent; the writer keeps
+ * up to two inserts going, so the engine never waits for the checkpoint's fsyncs between them).
+ * After a crash or a failed insert the writer redoes those same ranges, in order, each with the
+ * same content-derived token, so ClickHouse drops a repeat instead of storing it twice.
  */
 
 export interface SpoolIntent {
@@ -23,7 +24,15 @@ export interface SpoolIntent {
 
 interface Checkpoint {
   committed: Position;
-  intent: SpoolIntent | null;
+  /** Ranges handed out and not yet committed, in log order; each starts where the previous ends. */
+  intents: SpoolIntent[];
+}
+
+/** checkpoint.json as earlier versions wrote it: one intent at most. */
+interface StoredCheckpoint {
+  committed: Position;
+  intent?: SpoolIntent | null;
+  intents?: SpoolIntent[];
 }
 
 export interface SpoolBatch {
@@ -34,7 +43,13 @@ export interface SpoolBatch {
 
 export class Spool {
   private readonly log: SegmentLog;
-  private checkpoint: Checkpoint = { committed: { segment: 1, offset: 0 }, intent: null };
+  private checkpoint: Checkpoint = { committed: { segment: 1, offset: 0 }, intents: [] };
+  /** Intents to hand out again, exactly, before reading anything new (after a restart or a failed insert). */
+  private redo: SpoolIntent[] = [];
+  /** Where the next new batch starts: past every range handed out. */
+  private readFrom: Position = { segment: 1, offset: 0 };
+  /** Checkpoint writes run one at a time (they share a temp file); each writes the state current when it starts. */
+  private persisting: Promise<void> = Promise.resolve();
   private readonly checkpointPath: string;
   private readonly lock: SpoolLock;
   truncatedBytesOnOpen = 0;
@@ -53,11 +68,22 @@ export class Spool {
     this.lock.acquire();
     this.truncatedBytesOnOpen = this.log.open().truncatedBytes;
     try {
-      this.checkpoint = JSON.parse(readFileSync(this.checkpointPath, 'utf8')) as Checkpoint;
+      const stored = JSON.parse(readFileSync(this.checkpointPath, 'utf8')) as StoredCheckpoint;
+      this.checkpoint = { committed: stored.committed, intents: stored.intents ?? (stored.intent ? [stored.intent] : []) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      this.checkpoint = { committed: firstPosition(this.log), intent: null };
+      this.checkpoint = { committed: firstPosition(this.log), intents: [] };
     }
+    this.rewind();
+  }
+
+  /**
+   * Forgets what was handed out and not committed: the next nextBatch calls return those exact
+   * ranges again, in order (the writer calls this after an insert failed).
+   */
+  rewind(): void {
+    this.redo = [...this.checkpoint.intents];
+    this.readFrom = this.checkpoint.intents.at(-1)?.to ?? this.checkpoint.committed;
   }
 
   /** Appends one batch durably (fsync) and returns once it would survive `kill -9`. */
@@ -75,33 +101,54 @@ export class Spool {
     return this.log.bytesAfter(this.checkpoint.committed);
   }
 
+  /** Bytes appended and not yet handed out by nextBatch: what a further insert could take now. */
+  unissuedBytes(): number {
+    return this.redo.length > 0 ? this.pendingBytes() : this.log.bytesAfter(this.readFrom);
+  }
+
   /**
-   * The unfinished intent from before a restart, if any; else the next batch of at most `maxRows`
-   * rows (a single larger record goes alone). Records are whole batches, so under a backlog each
+   * An intent not yet redone (from before a restart or a failed insert), if any; else the next
+   * batch of at most `maxRows` rows after everything handed out (a single larger record goes alone),
+   * recorded as an intent before it is returned. Records are whole batches, so under a backlog each
    * drained batch holds thousands of rows.
    */
   async nextBatch(maxRows: number): Promise<SpoolBatch | null> {
-    const { intent } = this.checkpoint;
+    const intent = this.redo.shift();
     if (intent) return await this.readRange(intent.from, (pos) => pos.segment > intent.to.segment || (pos.segment === intent.to.segment && pos.offset >= intent.to.offset), Infinity);
-    const batch = await this.readRange(this.checkpoint.committed, () => false, maxRows);
+    const batch = await this.readRange(this.readFrom, () => false, maxRows);
     if (!batch) return null;
-    this.checkpoint = { ...this.checkpoint, intent: batch.range };
+    this.readFrom = batch.range.to;
+    this.checkpoint = { ...this.checkpoint, intents: [...this.checkpoint.intents, batch.range] };
     await this.persistAsync();
     return batch;
   }
 
   /** The batch is in ClickHouse: move the checkpoint past it and drop consumed segments. */
   commit(batch: SpoolBatch): void {
-    this.checkpoint = { committed: batch.range.to, intent: null };
+    this.markCommitted(batch);
     this.persist();
     this.log.releaseBefore(batch.range.to);
   }
 
   /** As commit, with the checkpoint's fsyncs off the event loop (the writer's path: they can take tens of ms under load). */
   async commitAsync(batch: SpoolBatch): Promise<void> {
-    this.checkpoint = { committed: batch.range.to, intent: null };
+    this.markCommitted(batch);
     await this.persistAsync();
     this.log.releaseBefore(batch.range.to);
+  }
+
+  /** Batches commit in the order they were handed out: the checkpoint is one position, not a set. */
+  private markCommitted(batch: SpoolBatch): void {
+    const [first, ...rest] = this.checkpoint.intents;
+    if (first !== undefined && !samePosition(first.from, batch.range.from)) {
+      throw new Error('spool batches must be committed in the order they were handed out');
+    }
+    this.checkpoint = { committed: batch.range.to, intents: first === undefined ? [] : rest };
+  }
+
+  /** As written to disk; `intent` (the first) kept for readers of the one-intent layout. */
+  private stored(): StoredCheckpoint {
+    return { committed: this.checkpoint.committed, intent: this.checkpoint.intents[0] ?? null, intents: this.checkpoint.intents };
   }
 
   close(): void {
@@ -132,8 +179,14 @@ export class Spool {
     return { rows, payloads, range: { from, to: pos } };
   }
 
-  private async persistAsync(): Promise<void> {
-    const text = JSON.stringify(this.checkpoint);
+  private persistAsync(): Promise<void> {
+    const next = this.persisting.then(() => this.writeCheckpoint());
+    this.persisting = next.catch(() => undefined);
+    return next;
+  }
+
+  private async writeCheckpoint(): Promise<void> {
+    const text = JSON.stringify(this.stored());
     const tmp = `${this.checkpointPath}.tmp`;
     const file = await open(tmp, 'w');
     try {
@@ -155,7 +208,7 @@ export class Spool {
     const tmp = `${this.checkpointPath}.tmp`;
     const fd = openSync(tmp, 'w');
     try {
-      writeFileSync(fd, JSON.stringify(this.checkpoint));
+      writeFileSync(fd, JSON.stringify(this.stored()));
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -168,6 +221,10 @@ export class Spool {
       closeSync(dirFd);
     }
   }
+}
+
+function samePosition(a: Position, b: Position): boolean {
+  return a.segment === b.segment && a.offset === b.offset;
 }
 
 function firstPosition(log: SegmentLog): Position {
