@@ -1,30 +1,121 @@
-// Quick in-process profile target: the wrapped call on the canned client, no export.
+// Quick in-process A/B target for the SDK's call path (export discarded, so the figures are the
+// call path alone): paired blocks of the unwrapped client, a bare OTel span carrying the same
+// attributes, and the Sightline-wrapped client, in one process; medians of the paired differences.
+//   pnpm tsx --conditions=@sightline/source bench/sdk-micro.ts [--stream] [--blocks 15] [--calls 300] [--warmup 3000]
+import { SpanKind } from '@opentelemetry/api';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import OpenAI from 'openai';
 import { init, wrapOpenAI, flush } from '@sightline/sdk';
 import { cannedFetch } from './sdk-bench-servers.ts';
 import { MESSAGES } from './sdk-bench-modes.ts';
 
-init({ registerGlobal: false, flushOnExit: false, exporter: { export: (_s, cb) => cb({ code: 0 }), shutdown: async () => undefined } });
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const stream = process.argv.includes('--stream');
+const blocks = arg('blocks', 15);
+const calls = arg('calls', 300);
+const warmup = arg('warmup', 3000);
+
+const discard = { export: (_s: unknown[], cb: (r: { code: number }) => void) => cb({ code: 0 }), shutdown: async () => undefined };
+init({ registerGlobal: false, flushOnExit: false, exporter: discard });
+const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(discard)] });
+provider.register();
+const tracer = provider.getTracer('bench');
+
 const make = () => new OpenAI({ apiKey: 'x', baseURL: 'http://llm.invalid/v1', maxRetries: 0, fetch: cannedFetch });
-const bare = make();
-const wrapped = wrapOpenAI(make());
-const call = (c: OpenAI) => c.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, temperature: 0.2, max_tokens: 600 });
-async function run(c: OpenAI, n: number) {
-  const cpu = process.cpuUsage();
-  for (let i = 0; i < n; i++) await call(c);
-  await flush();
-  const d = process.cpuUsage(cpu);
-  return (d.user + d.system) / n;
+const plainClient = make();
+const wrappedClient = wrapOpenAI(make(), { provider: 'openai' });
+
+async function drive(c: OpenAI): Promise<string> {
+  if (!stream) {
+    const res = await c.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, temperature: 0.2, max_tokens: 600 });
+    return res.choices[0]?.message.content ?? '';
+  }
+  const s = await c.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, temperature: 0.2, max_tokens: 600, stream: true, stream_options: { include_usage: true } });
+  let text = '';
+  for await (const chunk of s) text += chunk.choices[0]?.delta.content ?? '';
+  return text;
 }
-for (let i = 0; i < 3000; i++) {
-  await call(bare);
-  await call(wrapped);
+
+/** The bench's reference: one hand-made span with the same attributes (as in sdk-bench-modes.ts). */
+async function bareSpan(): Promise<void> {
+  const span = tracer.startSpan('chat gpt-4o-mini', {
+    kind: SpanKind.CLIENT,
+    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.request.temperature': 0.2, 'gen_ai.request.max_tokens': 600 },
+  });
+  const text = await drive(plainClient);
+  span.setAttributes({
+    'gen_ai.input.messages': JSON.stringify(MESSAGES.map((m) => ({ role: m.role, parts: [{ type: 'text', content: m.content }] }))),
+    'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: text }], finish_reason: 'stop' }]),
+    'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+    'gen_ai.response.id': 'chatcmpl-bench',
+    'gen_ai.response.finish_reasons': ['stop'],
+    'gen_ai.usage.input_tokens': 520,
+    'gen_ai.usage.output_tokens': 480,
+    'gen_ai.usage.cache_read.input_tokens': 256,
+    'server.address': '127.0.0.1',
+  });
+  span.end();
 }
-const rows: number[] = [];
-for (let r = 0; r < 6; r++) {
-  const b = await run(bare, 1000);
-  const w = await run(wrapped, 1000);
-  rows.push(w - b);
-  console.log(`bare ${b.toFixed(0)} µs, wrapped ${w.toFixed(0)} µs, added ${(w - b).toFixed(1)} µs`);
+
+const modes = {
+  unwrapped: { call: () => drive(plainClient), flush: async () => undefined },
+  bare: { call: bareSpan, flush: () => provider.forceFlush() },
+  sightline: { call: () => drive(wrappedClient), flush },
+};
+type Mode = keyof typeof modes;
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
+async function block(mode: Mode): Promise<{ inCall: number; total: number }> {
+  const { call, flush: done } = modes[mode];
+  let inCall = 0;
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < calls; i++) {
+    const c = process.cpuUsage();
+    await call();
+    const d = process.cpuUsage(c);
+    inCall += d.user + d.system;
+    await nextTurn();
+  }
+  await done();
+  const d = process.cpuUsage(cpu0);
+  return { inCall: inCall / calls, total: (d.user + d.system) / calls };
 }
-console.log('median added', rows.sort((a, b) => a - b)[3]?.toFixed(1));
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return ((s[Math.floor((s.length - 1) / 2)] ?? NaN) + (s[Math.floor(s.length / 2)] ?? NaN)) / 2;
+};
+
+for (let i = 0; i < warmup; i++) {
+  await modes.unwrapped.call();
+  await modes.bare.call();
+  await modes.sightline.call();
+  if (i % 64 === 0) await nextTurn();
+}
+await flush();
+await provider.forceFlush();
+const diffs = { bare: { inCall: [] as number[], total: [] as number[] }, sightline: { inCall: [] as number[], total: [] as number[] } };
+const base: number[] = [];
+for (let b = 0; b < blocks; b++) {
+  const u1 = await block('unwrapped');
+  const x = await block('bare');
+  const s = await block('sightline');
+  const u2 = await block('unwrapped');
+  const u = { inCall: (u1.inCall + u2.inCall) / 2, total: (u1.total + u2.total) / 2 };
+  base.push(u.total);
+  diffs.bare.inCall.push(x.inCall - u.inCall);
+  diffs.bare.total.push(x.total - u.total);
+  diffs.sightline.inCall.push(s.inCall - u.inCall);
+  diffs.sightline.total.push(s.total - u.total);
+}
+const bareTotal = median(diffs.bare.total);
+process.stdout.write(`${stream ? 'stream' : 'plain'}: unwrapped ${median(base).toFixed(0)} µs CPU/call; added (median of ${blocks} paired blocks of ${calls}, export discarded):\n`);
+for (const m of ['bare', 'sightline'] as const) {
+  const t = median(diffs[m].total);
+  process.stdout.write(`  ${m.padEnd(10)} total ${t.toFixed(1).padStart(6)} µs  in-call ${median(diffs[m].inCall).toFixed(1).padStart(6)} µs  ratio to bare ${(t / bareTotal).toFixed(2)}x\n`);
+}
+process.exit(0);

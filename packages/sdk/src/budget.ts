@@ -108,7 +108,7 @@ export class BudgetGuard {
     if (!status?.exhausted) return;
     const budgets = exhaustedOf(status);
     reportInternal('budget', new Error(`LLM budget exhausted (${budgets.map((b) => `${b.scope}:${b.id}`).join(', ')}); call allowed in warn mode`), 60_000);
-    if (call.span.isRecording()) {
+    if (call.isRecording()) {
       call.event('sightline.budget.exceeded', { 'sightline.budget.action': 'warned', 'sightline.budget.ids': budgets.map((b) => b.id) });
     }
   }

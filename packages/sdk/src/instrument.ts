@@ -16,18 +16,19 @@ function isApiPromise(value: unknown): value is ApiPromiseLike {
   return !!v && typeof v.then === 'function' && typeof v.parseResponse === 'function' && v.responsePromise instanceof Promise;
 }
 
+type Invoke = (this: unknown, ...args: unknown[]) => unknown;
+
+/** Reads a provider result into `call`; runs inside the SDK's guard. A plain function, not a closure per call. */
+export type OnValue = (call: LlmCall, value: unknown) => void;
+
 /**
- * Calls the provider and observes the outcome without changing it: the same promise object (or one
- * of the same class when a budget check must run first), the same value, the same error.
+ * Calls the provider (`invoke` with `thisArg` and `args`) and observes the outcome without changing
+ * it: the same promise object (or one of the same class when a budget check must run first), the
+ * same value, the same error.
  */
-export function observeApiCall(
-  client: unknown,
-  call: LlmCall,
-  invoke: () => unknown,
-  onValue: (value: unknown) => void,
-): unknown {
+export function observeApiCall(client: unknown, call: LlmCall, invoke: Invoke, thisArg: unknown, args: unknown[], onValue: OnValue): unknown {
   const gate = settings.budget?.gate(call);
-  const result = gate ? gatedApiPromise(client, invoke, gate) : invokeObserved(call, invoke);
+  const result = gate ? gatedApiPromise(client, () => invoke.apply(thisArg, args), gate) : invokeObserved(call, invoke, thisArg, args);
   try {
     hookResult(call, result, onValue);
   } catch (err) {
@@ -36,45 +37,52 @@ export function observeApiCall(
   return result;
 }
 
-function invokeObserved(call: LlmCall, invoke: () => unknown): unknown {
+function invokeObserved(call: LlmCall, invoke: Invoke, thisArg: unknown, args: unknown[]): unknown {
   try {
-    return invoke();
+    return invoke.apply(thisArg, args);
   } catch (err) {
     call.fail(err);
     throw err;
   }
 }
 
-function hookResult(call: LlmCall, result: unknown, onValue: (value: unknown) => void): void {
-  const safeOnValue = (value: unknown): void => {
-    try {
-      onValue(value);
-    } catch (err) {
-      reportInternal('reading a provider response', err);
-      call.finish(false);
-    }
-  };
+function deliver(call: LlmCall, value: unknown, onValue: OnValue): void {
+  try {
+    onValue(call, value);
+  } catch (err) {
+    reportInternal('reading a provider response', err);
+    call.finish(false);
+  }
+}
+
+function hookResult(call: LlmCall, result: unknown, onValue: OnValue): void {
   if (isApiPromise(result)) {
     // Hook the parse step rather than `.then()`: calling `.then()` would parse the body even when
-    // the app only wants `.asResponse()` and reads the body itself.
+    // the app only wants `.asResponse()` and reads the body itself. The parsed promise goes back
+    // unchanged; the SDK reads it from a side branch, so the app's await gains no promise steps.
     const parse = result.parseResponse;
-    result.parseResponse = (c: unknown, props: unknown) =>
-      Promise.resolve(parse.call(result, c, props)).then(
-        (value) => (safeOnValue(value), value),
-        (err: unknown) => {
-          call.fail(err);
-          throw err;
-        },
-      );
+    result.parseResponse = function observedParse(c: unknown, props: unknown): unknown {
+      const parsed = parse.call(result, c, props) as unknown;
+      if (parsed && typeof (parsed as PromiseLike<unknown>).then === 'function') {
+        (parsed as Promise<unknown>).then(
+          (value) => deliver(call, value, onValue),
+          (err: unknown) => call.fail(err),
+        );
+      } else deliver(call, parsed, onValue);
+      return parsed;
+    };
     result.responsePromise.then(undefined, (err: unknown) => call.fail(err));
     call.watch(result);
     return;
   }
   if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
-    (result as PromiseLike<unknown>).then(safeOnValue, (err: unknown) => call.fail(err));
+    (result as PromiseLike<unknown>).then(
+      (value) => deliver(call, value, onValue),
+      (err: unknown) => call.fail(err),
+    );
     return;
   }
-  safeOnValue(result);
+  deliver(call, result, onValue);
 }
 
 const promiseClassByClient = new WeakMap<object, ApiPromiseClass | null>();
@@ -139,47 +147,69 @@ export function observeStream<T>(stream: unknown, call: LlmCall, observer: Strea
 }
 
 function observeIterator<T>(it: AsyncIterator<T>, call: LlmCall, observer: StreamObserver<T>): AsyncIterator<T> {
-  const end = (): void => {
-    if (call.finished) return;
+  return new ObservedIterator(it, call, observer);
+}
+
+/**
+ * The app's iterator, observed: each `next()` hands back the provider's own promise and the SDK
+ * reads the chunk from a side branch that runs before the app's await resumes. One promise
+ * reaction per chunk and no closure per chunk: a 2 KB answer arrives in ~30-60 chunks.
+ */
+class ObservedIterator<T> implements AsyncIterator<T>, AsyncIterable<T> {
+  private readonly onResult: (r: IteratorResult<T>) => void;
+  private readonly onError: (err: unknown) => void;
+  /** Present only when the provider's iterator has one, as on the iterator it stands for. */
+  throw?: (e?: unknown) => Promise<IteratorResult<T>>;
+
+  constructor(
+    private readonly it: AsyncIterator<T>,
+    private readonly call: LlmCall,
+    private readonly observer: StreamObserver<T>,
+  ) {
+    this.onResult = (r) => this.observe(r);
+    this.onError = (err) => call.fail(err);
+    if (it.throw) {
+      const t = it.throw.bind(it);
+      this.throw = (e?: unknown) => t(e);
+    }
+  }
+
+  next(value?: unknown): Promise<IteratorResult<T>> {
+    // `next()` and `next(undefined)` send the same value; no rest array per chunk.
+    const p = value === undefined ? this.it.next() : this.it.next(value);
+    if (!this.call.finished) p.then(this.onResult, this.onError);
+    return p;
+  }
+
+  return(value?: unknown): Promise<IteratorResult<T>> {
+    if (!this.call.finished) {
+      this.call.diagnose('stream_closed_early');
+      this.end();
+    }
+    return this.it.return ? this.it.return(value) : Promise.resolve({ done: true, value: value as T });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private observe(r: IteratorResult<T>): void {
+    if (this.call.finished) return;
+    if (r.done) return this.end();
     try {
-      observer.onEnd();
+      this.observer.onChunk(r.value);
+    } catch (err) {
+      reportInternal('reading a stream chunk', err);
+    }
+  }
+
+  private end(): void {
+    if (this.call.finished) return;
+    try {
+      this.observer.onEnd();
     } catch (err) {
       reportInternal('assembling a stream', err);
-      call.finish();
+      this.call.finish();
     }
-  };
-  // One pair of callbacks per stream, not per chunk: a 2 KB answer arrives in ~30-60 chunks.
-  const onResult = (r: IteratorResult<T>): IteratorResult<T> => {
-    if (r.done) end();
-    else if (!call.finished) {
-      try {
-        observer.onChunk(r.value);
-      } catch (err) {
-        reportInternal('reading a stream chunk', err);
-      }
-    }
-    return r;
-  };
-  const onError = (err: unknown): never => {
-    call.fail(err);
-    throw err;
-  };
-  const wrapped: AsyncIterator<T> & AsyncIterable<T> = {
-    next: (...args: [] | [unknown]) => it.next(...args).then(onResult, onError),
-    return: (value?: unknown) => {
-      if (!call.finished) {
-        call.diagnose('stream_closed_early');
-        end();
-      }
-      return it.return ? it.return(value) : Promise.resolve({ done: true, value: value as T });
-    },
-    [Symbol.asyncIterator]() {
-      return wrapped;
-    },
-  };
-  if (it.throw) {
-    const t = it.throw.bind(it);
-    wrapped.throw = (e?: unknown) => t(e);
   }
-  return wrapped;
 }

@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, context, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import * as K from '@sightline/contracts/semconv';
 import { prepareContent, safeStringify } from './content.ts';
 import { reportInternal } from './diagnostics.ts';
@@ -27,7 +27,21 @@ export interface LlmCallStart {
   params?: Record<string, string | number | boolean | string[] | undefined>;
   /** Text identifying the logical call (model + leading messages) for attempt numbering. */
   callKeySource?: string | undefined;
+  /** Builds `callKeySource` from `request`, only when attempts are numbered (a parent or scope). */
+  callKeyOf?: (request: unknown) => string;
+  /** The provider request, kept on the call for `record` (see {@link LlmCall.request}). */
+  request?: unknown;
   spanName?: string;
+  /**
+   * Attributes already keyed by semconv name (e.g. a wrapped client's constants plus the request
+   * parameters), taken over as the span's attribute object: pass a fresh object.
+   */
+  attributes?: Attributes;
+  /**
+   * Create the span when the call ends, from the recorded start time, instead of now. Only for
+   * leaf spans whose context nothing inside the call needs (the span is not active during it).
+   */
+  lateSpan?: boolean;
 }
 
 // A span whose result object is garbage-collected before the app read it (a stream never iterated,
@@ -39,35 +53,64 @@ const abandoned = new FinalizationRegistry<LlmCall>((call) => {
   call.finish(false);
 });
 
+interface BufferedEvent {
+  name: string;
+  attributes: Attributes | undefined;
+  timeMs: number;
+}
+
 /**
- * One LLM call being observed. Scalars go on the span at start; content is serialised once, when
- * the response is in, and the span is ended through {@link deferEnd} so a following
+ * One LLM call being observed. Attributes accumulate in a plain object and reach the span when it
+ * is sealed, off the app's call path; a leaf call (`lateSpan`) creates its span only then, with
+ * the recorded start time. The span is ended through {@link deferEnd} so a following
  * `recordValidation()` can still mark it.
  */
 export class LlmCall {
-  readonly span: Span;
+  private current: Span | undefined;
   readonly parentKey: object | string;
+  // What a wrapper keeps for reading request and response when the call is sealed (`record`):
+  // plain fields rather than closures, so the call path allocates as little as possible.
+  request: unknown;
+  input: unknown;
+  response: unknown;
+  output: unknown;
+  /** Runs when the call is sealed, before queued content: reads `request`/`response` into attributes. */
+  record: ((call: LlmCall) => void) | undefined;
+  /** The response object `recordValidation(result, response)` may name (see pending-end). */
+  rememberedResponse: object | undefined;
+  private readonly ctx: Context;
+  private readonly name: string;
   private readonly startMs = performance.now();
+  endMs = 0;
+  /** When a finished call is due to be sealed (validation window). */
+  dueMs = 0;
   private firstChunkMs: number | undefined;
   private chunkCount = 0;
+  /** Attributes known at the start, given to the span when it starts (samplers may read them). */
+  private startAttrs: Attributes | undefined;
+  /** Attributes recorded since, written when the call is sealed. */
+  private attrs: Attributes = {};
   private diagnostics: string[] | undefined;
   private truncated: string[] | undefined;
   private lazy: Array<[string, () => unknown]> | undefined;
-  private deferred: Array<() => void> | undefined;
+  private deferred: Array<(call: LlmCall) => void> | undefined;
+  private events: BufferedEvent[] | undefined;
+  private error: { err: unknown; timeMs: number } | undefined;
   private watched = false;
   finished = false;
+  sealed = false;
 
   constructor(start: LlmCallStart) {
     const ctx = context.active();
     const parent = trace.getSpan(ctx);
     const scope = currentScope(ctx);
+    this.ctx = ctx;
     this.parentKey = parent ?? scope ?? 'root';
-    const attrs: Attributes = {
-      [K.ATTR_GEN_AI_OPERATION_NAME]: start.operation,
-      [K.ATTR_GEN_AI_PROVIDER_NAME]: start.provider,
-      [K.ATTR_SIGHTLINE_SDK_VERSION]: SDK_VERSION,
-      [K.ATTR_SIGHTLINE_SPAN_CLASS]: start.operation === K.GEN_AI_OPERATION.embeddings ? 'embedding' : 'llm',
-    };
+    const attrs: Attributes = start.attributes ?? {};
+    attrs[K.ATTR_GEN_AI_OPERATION_NAME] = start.operation;
+    attrs[K.ATTR_GEN_AI_PROVIDER_NAME] = start.provider;
+    attrs[K.ATTR_SIGHTLINE_SDK_VERSION] = SDK_VERSION;
+    attrs[K.ATTR_SIGHTLINE_SPAN_CLASS] = start.operation === K.GEN_AI_OPERATION.embeddings ? 'embedding' : 'llm';
     if (start.model !== undefined) attrs[K.ATTR_GEN_AI_REQUEST_MODEL] = start.model;
     if (start.serverAddress) attrs[K.ATTR_SERVER_ADDRESS] = start.serverAddress;
     if (start.serverPort) attrs[K.ATTR_SERVER_PORT] = start.serverPort;
@@ -79,14 +122,43 @@ export class LlmCall {
       }
     }
     if (scope) applyScope(attrs, scope);
-    if (start.callKeySource !== undefined && (parent || scope)) {
-      const callKey = hashKey(start.callKeySource);
+    this.request = start.request;
+    if ((start.callKeySource !== undefined || start.callKeyOf) && (parent || scope)) {
+      const callKey = hashKey(start.callKeySource ?? (start.callKeyOf as (r: unknown) => string)(start.request));
       const parentId = parent ? parent.spanContext().spanId : `${scope?.sessionId ?? ''}|${scope?.userId ?? ''}`;
       attrs[K.ATTR_SIGHTLINE_CALL_KEY] = callKey;
       attrs[K.ATTR_SIGHTLINE_ATTEMPT] = nextAttempt(parentId, callKey);
     }
-    const name = start.spanName ?? (start.model ? `${start.operation} ${start.model}` : start.operation);
-    this.span = sdkTracer().startSpan(name, { kind: SpanKind.CLIENT, attributes: attrs }, ctx);
+    this.name = start.spanName ?? (start.model ? `${start.operation} ${start.model}` : start.operation);
+    if (start.lateSpan) {
+      this.startAttrs = attrs;
+      return;
+    }
+    this.current = sdkTracer().startSpan(this.name, { kind: SpanKind.CLIENT, attributes: attrs }, ctx);
+  }
+
+  /**
+   * The call's span. A late-span call has one only once sealed; asking earlier creates it now
+   * (with the recorded start time), which is always correct, only not the cheap path.
+   */
+  get span(): Span {
+    return (this.current ??= this.startSpan());
+  }
+
+  /** The span if it exists already (a late-span call's appears when it is sealed). */
+  get existingSpan(): Span | undefined {
+    return this.current;
+  }
+
+  private startSpan(): Span {
+    const attributes = this.startAttrs ?? {};
+    this.startAttrs = undefined;
+    return sdkTracer().startSpan(this.name, { kind: SpanKind.CLIENT, attributes, startTime: this.startMs }, this.ctx);
+  }
+
+  /** Whether what is recorded on this call can reach an exported span. */
+  isRecording(): boolean {
+    return this.current ? this.current.isRecording() : true;
   }
 
   /** Ends this call with a diagnostic if `target` is collected before the call finished. */
@@ -108,29 +180,47 @@ export class LlmCall {
    * Runs `record` when the span ends instead of on the app's call path (response attributes read
    * from a result object the app is done with by then).
    */
-  later(record: () => void): void {
+  later(record: (call: LlmCall) => void): void {
     (this.deferred ??= []).push(record);
   }
 
-  private writeContent(key: string, build: () => unknown): void {
+  /** Records already serialised content text: redacted, masked and capped here. */
+  contentText(key: string, text: string): void {
     try {
-      const raw = build();
-      if (raw === undefined) return;
-      const text = typeof raw === 'string' ? raw : safeStringify(raw);
       const { value, truncated } = prepareContent(text, key, settings.content);
-      this.span.setAttribute(key, value);
+      this.attrs[key] = value;
       if (truncated) (this.truncated ??= []).push(key);
     } catch (err) {
       reportInternal(`capturing ${key}`, err);
     }
   }
 
-  /** Writes everything deferred to the end of the span. */
-  private seal(): void {
+  private writeContent(key: string, build: () => unknown): void {
+    try {
+      const raw = build();
+      if (raw === undefined) return;
+      this.contentText(key, typeof raw === 'string' ? raw : safeStringify(raw));
+    } catch (err) {
+      reportInternal(`capturing ${key}`, err);
+    }
+  }
+
+  /** Writes everything recorded to the span (creating it for a late-span call) and ends it. */
+  seal(): void {
+    if (this.sealed) return;
+    this.sealed = true;
+    if (this.record) {
+      try {
+        this.record(this);
+      } catch (err) {
+        reportInternal('recording a response', err);
+      }
+      this.record = undefined;
+    }
     if (this.deferred) {
       for (const record of this.deferred) {
         try {
-          record();
+          record(this);
         } catch (err) {
           reportInternal('recording a response', err);
         }
@@ -139,12 +229,24 @@ export class LlmCall {
     }
     if (this.lazy) for (const [key, build] of this.lazy) this.writeContent(key, build);
     this.lazy = undefined;
-    if (this.diagnostics) this.span.setAttribute(K.ATTR_SIGHTLINE_DIAGNOSTICS, JSON.stringify(this.diagnostics));
-    if (this.truncated) this.span.setAttribute(K.ATTR_SIGHTLINE_TRUNCATED, this.truncated.join(','));
+    this.request = this.input = this.response = this.output = undefined;
+    const attrs = this.attrs;
+    if (this.firstChunkMs !== undefined) attrs[K.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = (this.firstChunkMs - this.startMs) / 1000;
+    if (this.chunkCount > 0) attrs[K.ATTR_SIGHTLINE_STREAM_CHUNK_COUNT] = this.chunkCount;
+    if (this.diagnostics) attrs[K.ATTR_SIGHTLINE_DIAGNOSTICS] = JSON.stringify(this.diagnostics);
+    if (this.truncated) attrs[K.ATTR_SIGHTLINE_TRUNCATED] = this.truncated.join(',');
+    const span = (this.current ??= this.startSpan());
+    span.setAttributes(attrs);
+    this.attrs = {};
+    if (this.events) for (const e of this.events) span.addEvent(e.name, e.attributes, e.timeMs);
+    this.events = undefined;
+    if (this.error) this.recordError(span, this.error.err, this.error.timeMs);
+    this.error = undefined;
+    span.end(this.endMs);
   }
 
   set(key: string, value: string | number | boolean | string[] | undefined | null): void {
-    if (value !== undefined && value !== null) this.span.setAttribute(key, value);
+    if (value !== undefined && value !== null) this.attrs[key] = value;
   }
 
   usage(u: Usage | undefined): void {
@@ -167,23 +269,28 @@ export class LlmCall {
   }
 
   event(name: string, attributes?: Attributes): void {
-    this.span.addEvent(name, attributes);
+    if (this.sealed) return;
+    (this.events ??= []).push({ name, attributes, timeMs: performance.now() });
   }
 
   /** Marks the span failed with the provider's error; the error itself goes back to the app untouched. */
   fail(err: unknown): void {
+    if (!this.sealed) this.error ??= { err, timeMs: performance.now() };
+    this.finish(false);
+  }
+
+  private recordError(span: Span, err: unknown, timeMs: number): void {
     try {
       const e = err as { name?: unknown; status?: unknown; message?: unknown; constructor?: { name?: string } };
       const status = typeof e?.status === 'number' ? e.status : undefined;
       const type = status !== undefined ? String(status) : (e?.constructor?.name ?? (typeof e?.name === 'string' ? e.name : 'Error'));
-      this.set(K.ATTR_ERROR_TYPE, type);
-      this.set(K.ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-      if (err instanceof Error) this.span.recordException(err);
-      this.span.setStatus({ code: SpanStatusCode.ERROR, message: typeof e?.message === 'string' ? e.message.slice(0, 1024) : type });
+      span.setAttribute(K.ATTR_ERROR_TYPE, type);
+      if (status !== undefined) span.setAttribute(K.ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+      if (err instanceof Error) span.recordException(err, timeMs);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: typeof e?.message === 'string' ? e.message.slice(0, 1024) : type });
     } catch (recordErr) {
       reportInternal('recording a provider error', recordErr);
     }
-    this.finish(false);
   }
 
   /** Completes the call. `awaitValidation` keeps the span open briefly for `recordValidation()`. */
@@ -191,18 +298,10 @@ export class LlmCall {
     if (this.finished) return;
     this.finished = true;
     if (this.watched) abandoned.unregister(this);
-    const endMs = performance.now();
-    try {
-      if (this.firstChunkMs !== undefined) {
-        this.span.setAttribute(K.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, (this.firstChunkMs - this.startMs) / 1000);
-      }
-      if (this.chunkCount > 0) this.span.setAttribute(K.ATTR_SIGHTLINE_STREAM_CHUNK_COUNT, this.chunkCount);
-    } catch (err) {
-      reportInternal('finishing an LLM span', err);
-    }
+    this.endMs = performance.now();
     if (awaitValidation) {
       rememberCall(this, response);
-      deferEnd(this.span, endMs, () => this.seal());
+      deferEnd(this);
       return;
     }
     try {
@@ -210,7 +309,6 @@ export class LlmCall {
     } catch (err) {
       reportInternal('sealing an LLM span', err);
     }
-    this.span.end(endMs);
   }
 }
 

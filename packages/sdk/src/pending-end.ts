@@ -1,4 +1,4 @@
-import { context, trace, type Span } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import {
   ATTR_SIGHTLINE_VALIDATION_ERROR,
   ATTR_SIGHTLINE_VALIDATION_STATUS,
@@ -9,16 +9,12 @@ import type { LlmCall } from './llm-call.ts';
 import { currentScope } from './scope.ts';
 import { sdkTracer, settings } from './settings.ts';
 
-// Finished LLM spans wait up to `validationWindowMs` for recordValidation() before they end, with
-// their true end time, so validation lands on the LLM span itself. Content attributes are built
-// at that moment too (`seal`), off the app's call path. One timer serves them all, and it works in
-// small slices so thousands of spans ending together never stall the event loop.
-interface Pending {
-  endMs: number;
-  dueMs: number;
-  seal: () => void;
-}
-const pending = new Map<Span, Pending>();
+// Finished LLM calls wait up to `validationWindowMs` for recordValidation() before their spans end,
+// with their true end time, so validation lands on the LLM span itself. Attributes and content are
+// written at that moment too (`seal`), off the app's call path. One timer serves them all, and it
+// works in small slices so thousands of spans ending together never stall the event loop.
+// A Set keeps end order (insertion order), so the sweep stops at the first call not yet due.
+const pending = new Set<LlmCall>();
 let sweeper: NodeJS.Timeout | undefined;
 let sweeping = false;
 const SLICE = 32;
@@ -26,9 +22,10 @@ const SLICE = 32;
 /** Sweep period when spans end "on the next turn": batches many spans per timer tick. */
 const NEXT_TURN_SWEEP_MS = 10;
 
-export function deferEnd(span: Span, endMs: number, seal: () => void): void {
+export function deferEnd(call: LlmCall): void {
   const window = settings.validationWindowMs;
-  pending.set(span, { endMs, dueMs: endMs + window, seal });
+  call.dueMs = call.endMs + window;
+  pending.add(call);
   if (!sweeper) {
     // One shared timer rather than a macrotask per call: at window 0 validation has run in the
     // awaited call's continuation long before the next tick, and each tick ends a whole batch.
@@ -51,39 +48,40 @@ function sweep(): void {
   }
   sweeping = true;
   const now = performance.now() + 0.001;
-  const due: Span[] = [];
-  // Insertion order is end order, so the first not-yet-due span stops the scan.
-  for (const [span, p] of pending) {
-    if (p.dueMs > now) break;
-    due.push(span);
+  const due: LlmCall[] = [];
+  for (const call of pending) {
+    if (call.dueMs > now) break;
+    due.push(call);
   }
-  const slice = (from: number): void => {
-    for (let i = from; i < Math.min(from + SLICE, due.length); i++) endNow(due[i] as Span);
-    if (from + SLICE < due.length) setImmediate(slice, from + SLICE);
-    else sweeping = false;
-  };
-  slice(0);
+  sweepSlice(due, 0);
 }
 
-function endNow(span: Span): void {
-  const p = pending.get(span);
-  if (!p) return;
-  pending.delete(span);
+function sweepSlice(due: LlmCall[], from: number): void {
+  const to = Math.min(from + SLICE, due.length);
+  for (let i = from; i < to; i++) endNow(due[i] as LlmCall);
+  if (to < due.length) setImmediate(sweepSlice, due, to);
+  else sweeping = false;
+}
+
+function endNow(call: LlmCall): void {
+  if (!pending.delete(call)) return;
   try {
-    p.seal();
+    call.seal();
   } catch (err) {
     reportInternal('sealing a span', err);
   }
-  try {
-    span.end(p.endMs);
-  } catch (err) {
-    reportInternal('ending a span', err);
+  const response = call.rememberedResponse;
+  if (response) {
+    call.rememberedResponse = undefined;
+    pendingResponses.delete(response);
+    // Late validation (after the span ended) still finds its call by response object.
+    callByResponse.set(response, call);
   }
 }
 
 /** Ends every span still waiting for validation; flush and shutdown call this first. */
 export function endAllPending(): void {
-  for (const span of [...pending.keys()]) endNow(span);
+  for (const call of [...pending]) endNow(call);
   if (sweeper) clearInterval(sweeper);
   sweeper = undefined;
 }
@@ -91,11 +89,17 @@ export function endAllPending(): void {
 const lastCallByParent = new WeakMap<object, LlmCall>();
 let lastRootCall: LlmCall | undefined;
 const callByResponse = new WeakMap<object, LlmCall>();
+// Responses of calls still pending: a plain map (entries leave when the span ends), cheaper on the
+// call path than a WeakMap entry per call.
+const pendingResponses = new Map<object, LlmCall>();
 
 export function rememberCall(call: LlmCall, response?: object): void {
   if (typeof call.parentKey === 'object') lastCallByParent.set(call.parentKey, call);
   else lastRootCall = call;
-  if (response) callByResponse.set(response, call);
+  if (response) {
+    call.rememberedResponse = response;
+    pendingResponses.set(response, call);
+  }
 }
 
 /** What {@link recordValidation} accepts: a zod `safeParse` result, a boolean, or `{ success, error }`. */
@@ -122,10 +126,10 @@ export function recordValidation(result: ValidationResult, response?: object): v
       return;
     }
     const status = passed ? VALIDATION_STATUS.passed : VALIDATION_STATUS.failed;
-    if (pending.has(call.span)) {
-      call.span.setAttribute(ATTR_SIGHTLINE_VALIDATION_STATUS, status);
-      if (error) call.span.setAttribute(ATTR_SIGHTLINE_VALIDATION_ERROR, error);
-      endNow(call.span);
+    if (pending.has(call)) {
+      call.set(ATTR_SIGHTLINE_VALIDATION_STATUS, status);
+      if (error) call.set(ATTR_SIGHTLINE_VALIDATION_ERROR, error);
+      endNow(call);
       return;
     }
     // The LLM span already ended (validation came late): record it on a child so it still counts.
@@ -141,7 +145,7 @@ export function recordValidation(result: ValidationResult, response?: object): v
 
 function findCall(response?: object): LlmCall | undefined {
   if (response && typeof response === 'object') {
-    const byResponse = callByResponse.get(response);
+    const byResponse = pendingResponses.get(response) ?? callByResponse.get(response);
     if (byResponse) return byResponse;
   }
   const ctx = context.active();

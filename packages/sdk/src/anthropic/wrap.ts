@@ -73,7 +73,7 @@ function messagesCreate(client: object, orig: Method, server: ServerInfo): Metho
       reportInternal('starting a messages span', err);
       return orig.apply(this, args);
     }
-    return observeApiCall(client, call, () => invokeUnder(client, call.span, () => orig.apply(this, args)), (value) => {
+    return observeApiCall(client, call, () => invokeUnder(client, call.span, () => orig.apply(this, args)), undefined, [], (_call, value) => {
       call.content(K.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, () => anthropicSystem(body.system));
       const input = snapshot(body.messages);
       call.content(K.ATTR_GEN_AI_INPUT_MESSAGES, () => anthropicInputMessages(input));

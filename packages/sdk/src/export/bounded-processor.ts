@@ -35,7 +35,6 @@ export function estimateSpanBytes(span: ReadableSpan): number {
  */
 export class BoundedBatchProcessor implements SpanProcessor {
   private queuedBytes = 0;
-  private readonly sizes = new WeakMap<ReadableSpan, number>();
   private readonly inner: BatchSpanProcessor;
 
   constructor(exporter: SpanExporter, private readonly options: BoundedProcessorOptions) {
@@ -61,7 +60,6 @@ export class BoundedBatchProcessor implements SpanProcessor {
         return;
       }
       this.queuedBytes += size;
-      this.sizes.set(span, size);
       this.inner.onEnd(span);
     } catch (err) {
       reportInternal('queueing a span for export', err);
@@ -82,10 +80,9 @@ export class BoundedBatchProcessor implements SpanProcessor {
   }
 
   private release(spans: ReadableSpan[], ok: boolean): void {
-    for (const span of spans) {
-      this.queuedBytes -= this.sizes.get(span) ?? 0;
-      this.sizes.delete(span);
-    }
+    // Sizes are recomputed rather than remembered per span: an ended span's attributes no longer
+    // change, and a WeakMap entry per span costs the garbage collector more than the sum.
+    for (const span of spans) this.queuedBytes -= estimateSpanBytes(span);
     if (this.queuedBytes < 0) this.queuedBytes = 0;
     if (!ok) {
       dropCounters.exportFailures++;

@@ -1,4 +1,6 @@
-import type { Usage } from '../llm-call.ts';
+import * as K from '@sightline/contracts/semconv';
+import { safeStringify } from '../content.ts';
+import type { LlmCall, Usage } from '../llm-call.ts';
 
 // OpenAI chat shapes, typed loosely on purpose: the wrapper must read every OpenAI-compatible
 // server's output, including fields the official types do not promise.
@@ -56,37 +58,85 @@ function toolCallParts(toolCalls: unknown): Part[] {
   });
 }
 
+function chatInputMessage(m: Obj | undefined): GenAIMessage {
+  const role = str(m?.role) ?? 'user';
+  if (role === 'tool') return { role, parts: [{ type: 'tool_call_response', id: str(m?.tool_call_id) ?? '', response: m?.content }] };
+  const parts = contentParts(m?.content);
+  parts.push(...toolCallParts(m?.tool_calls));
+  const msg: GenAIMessage = { role, parts };
+  if (typeof m?.name === 'string') msg.name = m.name;
+  return msg;
+}
+
 /** Chat Completions `messages` → GenAI input messages. */
 export function chatInputMessages(messages: unknown): GenAIMessage[] | undefined {
   if (!Array.isArray(messages)) return undefined;
-  return (messages as Obj[]).map((m) => {
-    const role = str(m?.role) ?? 'user';
-    if (role === 'tool') return { role, parts: [{ type: 'tool_call_response', id: str(m.tool_call_id) ?? '', response: m.content }] };
-    const parts = contentParts(m?.content);
-    parts.push(...toolCallParts(m?.tool_calls));
-    const msg: GenAIMessage = { role, parts };
-    if (typeof m?.name === 'string') msg.name = m.name;
-    return msg;
-  });
+  return (messages as Obj[]).map(chatInputMessage);
+}
+
+function noToolCalls(toolCalls: unknown): boolean {
+  return toolCalls === undefined || toolCalls === null || (Array.isArray(toolCalls) && toolCalls.length === 0);
+}
+
+/**
+ * `JSON.stringify(chatInputMessages(messages))`, written straight into one string: a plain text
+ * message (the common case) costs one native string escape and no intermediate objects.
+ */
+export function chatInputJson(messages: unknown): string | undefined {
+  if (!Array.isArray(messages)) return undefined;
+  let json = '[';
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i] as Obj | undefined;
+    if (i > 0) json += ',';
+    const role = m?.role;
+    if (typeof role === 'string' && role !== 'tool' && typeof m?.content === 'string' && typeof m.name !== 'string' && noToolCalls(m.tool_calls)) {
+      json += `{"role":${JSON.stringify(role)},"parts":[{"type":"text","content":${JSON.stringify(m.content)}}]}`;
+    } else json += safeStringify(chatInputMessage(m));
+  }
+  return `${json}]`;
+}
+
+function chatOutputMessage(c: Obj): GenAIMessage {
+  const m = (c?.message ?? {}) as Obj;
+  const parts: Part[] = [];
+  const reasoning = str(m.reasoning_content) ?? str(m.reasoning);
+  if (reasoning) parts.push({ type: 'reasoning', content: reasoning });
+  if (typeof m.content === 'string') parts.push({ type: 'text', content: m.content });
+  if (typeof m.refusal === 'string') parts.push({ type: 'text', content: m.refusal });
+  parts.push(...toolCallParts(m.tool_calls));
+  return { role: str(m.role) ?? 'assistant', parts, finish_reason: str(c?.finish_reason) ?? '' };
 }
 
 /** Chat Completions choices → GenAI output messages. */
 export function chatOutputMessages(choices: unknown): GenAIMessage[] {
   if (!Array.isArray(choices)) return [];
-  return (choices as Obj[]).map((c) => {
-    const m = (c.message ?? {}) as Obj;
-    const parts: Part[] = [];
-    const reasoning = str(m.reasoning_content) ?? str(m.reasoning);
-    if (reasoning) parts.push({ type: 'reasoning', content: reasoning });
-    if (typeof m.content === 'string') parts.push({ type: 'text', content: m.content });
-    if (typeof m.refusal === 'string') parts.push({ type: 'text', content: m.refusal });
-    parts.push(...toolCallParts(m.tool_calls));
-    return { role: str(m.role) ?? 'assistant', parts, finish_reason: str(c.finish_reason) ?? '' };
-  });
+  return (choices as Obj[]).map(chatOutputMessage);
+}
+
+/** `JSON.stringify(chatOutputMessages(choices))` written straight into one string (see {@link chatInputJson}). */
+export function chatOutputJson(choices: unknown): string {
+  if (!Array.isArray(choices)) return '[]';
+  let json = '[';
+  for (let i = 0; i < choices.length; i++) {
+    const c = choices[i] as Obj;
+    const m = c?.message as Obj | undefined;
+    if (i > 0) json += ',';
+    if (
+      m && typeof m === 'object' && typeof m.content === 'string' && typeof m.refusal !== 'string' && noToolCalls(m.tool_calls) &&
+      !(str(m.reasoning_content) ?? str(m.reasoning))
+    ) {
+      json += `{"role":${JSON.stringify(str(m.role) ?? 'assistant')},"parts":[{"type":"text","content":${JSON.stringify(m.content)}}],"finish_reason":${JSON.stringify(str(c.finish_reason) ?? '')}}`;
+    } else json += safeStringify(chatOutputMessage(c));
+  }
+  return `${json}]`;
 }
 
 export function finishReasons(choices: unknown): string[] | undefined {
   if (!Array.isArray(choices)) return undefined;
+  if (choices.length === 1) {
+    const r = (choices[0] as Obj | undefined)?.finish_reason;
+    return typeof r === 'string' && r ? [r] : undefined;
+  }
   const reasons = (choices as Obj[]).map((c) => str(c.finish_reason)).filter((r): r is string => !!r);
   return reasons.length ? reasons : undefined;
 }
@@ -103,6 +153,18 @@ export function openaiUsage(usage: unknown): Usage | undefined {
     cacheReadTokens: num(inDetails?.cached_tokens),
     reasoningTokens: num(outDetails?.reasoning_tokens),
   };
+}
+
+/** Writes OpenAI usage (chat or responses) on `call` without an intermediate object; a diagnostic when absent. */
+export function recordOpenaiUsage(call: LlmCall, usage: unknown): void {
+  if (!usage || typeof usage !== 'object') return call.diagnose('usage_missing');
+  const u = usage as Obj;
+  const inDetails = (u.prompt_tokens_details ?? u.input_tokens_details) as Obj | undefined;
+  const outDetails = (u.completion_tokens_details ?? u.output_tokens_details) as Obj | undefined;
+  call.set(K.ATTR_GEN_AI_USAGE_INPUT_TOKENS, num(u.prompt_tokens ?? u.input_tokens));
+  call.set(K.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, num(u.completion_tokens ?? u.output_tokens));
+  if (inDetails) call.set(K.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, num(inDetails.cached_tokens));
+  if (outDetails) call.set(K.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, num(outDetails.reasoning_tokens));
 }
 
 export function num(v: unknown): number | undefined {

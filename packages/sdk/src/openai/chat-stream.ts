@@ -7,11 +7,15 @@ type Obj = Record<string, unknown>;
 
 interface ChoiceAcc {
   role: string;
-  text: string[];
-  reasoning: string[];
-  tools: Map<number, { id: string; name: string; args: string[] }>;
+  // Concatenated as they arrive (V8 keeps rope strings, flattened once at serialisation).
+  text: string;
+  hasText: boolean;
+  reasoning: string;
+  tools: Map<number, { id: string; name: string; args: string }> | undefined;
   finish?: string;
 }
+
+const newChoice = (): ChoiceAcc => ({ role: 'assistant', text: '', hasText: false, reasoning: '', tools: undefined });
 
 /** Rebuilds the assistant output of a Chat Completions stream from its chunks. */
 export function chatStreamObserver(call: LlmCall): StreamObserver<Obj> {
@@ -27,57 +31,75 @@ export function chatStreamObserver(call: LlmCall): StreamObserver<Obj> {
       if (typeof chunk.service_tier === 'string') tier = chunk.service_tier;
       if (chunk.usage) usage = chunk.usage;
       let carries = false;
-      for (const c of (chunk.choices as Obj[] | undefined) ?? []) {
+      const list = chunk.choices as Obj[] | undefined;
+      const n = Array.isArray(list) ? list.length : 0;
+      for (let i = 0; i < n; i++) {
+        const c = (list as Obj[])[i] as Obj;
         const idx = typeof c.index === 'number' ? c.index : 0;
         let acc = choices.get(idx);
-        if (!acc) choices.set(idx, (acc = { role: 'assistant', text: [], reasoning: [], tools: new Map() }));
-        const delta = (c.delta ?? {}) as Obj;
-        if (typeof delta.role === 'string') acc.role = delta.role;
-        if (typeof delta.content === 'string' && delta.content) {
-          acc.text.push(delta.content);
-          carries = true;
-        }
-        const reasoning = delta.reasoning_content ?? delta.reasoning;
-        if (typeof reasoning === 'string' && reasoning) {
-          acc.reasoning.push(reasoning);
-          carries = true;
-        }
-        for (const tc of (delta.tool_calls as Obj[] | undefined) ?? []) {
-          carries = true;
-          const ti = typeof tc.index === 'number' ? tc.index : acc.tools.size;
-          let tool = acc.tools.get(ti);
-          if (!tool) acc.tools.set(ti, (tool = { id: '', name: '', args: [] }));
-          const fn = (tc.function ?? {}) as Obj;
-          if (typeof tc.id === 'string') tool.id = tc.id;
-          if (typeof fn.name === 'string') tool.name += fn.name;
-          if (typeof fn.arguments === 'string') tool.args.push(fn.arguments);
+        if (!acc) choices.set(idx, (acc = newChoice()));
+        const delta = c.delta as Obj | undefined;
+        if (delta) {
+          if (typeof delta.role === 'string') acc.role = delta.role;
+          if (typeof delta.content === 'string' && delta.content) {
+            acc.text += delta.content;
+            acc.hasText = true;
+            carries = true;
+          }
+          const reasoning = delta.reasoning_content ?? delta.reasoning;
+          if (typeof reasoning === 'string' && reasoning) {
+            acc.reasoning += reasoning;
+            carries = true;
+          }
+          if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) {
+            carries = true;
+            addToolDeltas(acc, delta.tool_calls as Obj[]);
+          }
         }
         if (typeof c.finish_reason === 'string') acc.finish = c.finish_reason;
       }
       call.chunk(carries);
     },
     onEnd() {
-      call.set(ATTR_GEN_AI_RESPONSE_ID, id);
-      call.set(ATTR_GEN_AI_RESPONSE_MODEL, model);
-      call.set(ATTR_OPENAI_RESPONSE_SERVICE_TIER, tier);
-      const ordered = [...choices.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
-      const reasons = ordered.map((c) => c.finish).filter((r): r is string => !!r);
-      if (reasons.length) call.set(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, reasons);
-      else call.diagnose('stream_ended_without_finish_reason');
-      call.content(ATTR_GEN_AI_OUTPUT_MESSAGES, () => ordered.map(toMessage));
-      if (usage) call.usage(openaiUsage(usage));
-      else call.diagnose('stream_usage_missing');
+      // Assembled when the span is sealed, off the app's last `next()`.
+      call.later(() => {
+        call.set(ATTR_GEN_AI_RESPONSE_ID, id);
+        call.set(ATTR_GEN_AI_RESPONSE_MODEL, model);
+        call.set(ATTR_OPENAI_RESPONSE_SERVICE_TIER, tier);
+        const ordered = choices.size === 1 ? [...choices.values()] : [...choices.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+        const reasons = ordered.map((c) => c.finish).filter((r): r is string => !!r);
+        if (reasons.length) call.set(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, reasons);
+        else call.diagnose('stream_ended_without_finish_reason');
+        call.content(ATTR_GEN_AI_OUTPUT_MESSAGES, () => ordered.map(toMessage));
+        if (usage) call.usage(openaiUsage(usage));
+        else call.diagnose('stream_usage_missing');
+      });
       call.finish();
     },
   };
 }
 
+function addToolDeltas(acc: ChoiceAcc, deltas: Obj[]): void {
+  const tools = (acc.tools ??= new Map());
+  for (const tc of deltas) {
+    const ti = typeof tc.index === 'number' ? tc.index : tools.size;
+    let tool = tools.get(ti);
+    if (!tool) tools.set(ti, (tool = { id: '', name: '', args: '' }));
+    const fn = (tc.function ?? {}) as Obj;
+    if (typeof tc.id === 'string') tool.id = tc.id;
+    if (typeof fn.name === 'string') tool.name += fn.name;
+    if (typeof fn.arguments === 'string') tool.args += fn.arguments;
+  }
+}
+
 function toMessage(acc: ChoiceAcc): GenAIMessage {
   const parts: Part[] = [];
-  if (acc.reasoning.length) parts.push({ type: 'reasoning', content: acc.reasoning.join('') });
-  if (acc.text.length) parts.push({ type: 'text', content: acc.text.join('') });
-  for (const [, t] of [...acc.tools.entries()].sort((a, b) => a[0] - b[0])) {
-    parts.push({ type: 'tool_call', id: t.id, name: t.name, arguments: t.args.join('') });
+  if (acc.reasoning) parts.push({ type: 'reasoning', content: acc.reasoning });
+  if (acc.hasText) parts.push({ type: 'text', content: acc.text });
+  if (acc.tools) {
+    for (const [, t] of [...acc.tools.entries()].sort((a, b) => a[0] - b[0])) {
+      parts.push({ type: 'tool_call', id: t.id, name: t.name, arguments: t.args });
+    }
   }
   return { role: acc.role, parts, finish_reason: acc.finish ?? '' };
 }

@@ -112,6 +112,19 @@ describe('wrapOpenAI: chat.completions.create', () => {
     expect(span?.attributes['sightline.diagnostics']).toBeUndefined();
   });
 
+  it('keeps the call\'s own start and end times, though the span is only made once the call ends', async () => {
+    server.script('/v1/chat/completions', { ...chatStream(['a', 'b']), delayMs: 40 } as Parameters<FakeLlmServer['script']>[1]);
+    const t0 = Date.now();
+    const stream = await client().chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
+    for await (const chunk of stream) void chunk;
+    const elapsed = Date.now() - t0;
+    const span = capture.llmSpans()[0];
+    // Four events 40 ms apart: the span covers the whole call, and no more than it.
+    expect(span?.durationMs).toBeGreaterThanOrEqual(100);
+    expect(span?.durationMs).toBeLessThanOrEqual(elapsed + 1);
+    expect(Number(span?.attributes['gen_ai.response.time_to_first_chunk'])).toBeGreaterThanOrEqual(0.035);
+  });
+
   it('says so when a stream gives no usage, and assembles streamed tool calls', async () => {
     server.script('/v1/chat/completions', chatStream([], { toolCall: { id: 'call_9', name: 'lookup', args: ['{"q":', '"x"}'] } }));
     const stream = await client().chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });

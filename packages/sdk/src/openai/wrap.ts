@@ -1,10 +1,12 @@
+import type { Attributes } from '@opentelemetry/api';
 import * as K from '@sightline/contracts/semconv';
 import { reportInternal } from '../diagnostics.ts';
 import { observeApiCall, observeStream } from '../instrument.ts';
 import { LlmCall } from '../llm-call.ts';
 import { detectServer, type ServerInfo } from '../provider-detect.ts';
+import { settings } from '../settings.ts';
 import { chatStreamObserver } from './chat-stream.ts';
-import { chatCallKey, chatInputMessages, chatOutputMessages, finishReasons, num, openaiUsage } from './chat-mapping.ts';
+import { chatCallKey, chatInputJson, chatOutputJson, finishReasons, num, openaiUsage, recordOpenaiUsage } from './chat-mapping.ts';
 import { recordResponse, responsesInputMessages, responsesStreamObserver } from './responses-mapping.ts';
 
 type Obj = Record<string, unknown>;
@@ -66,56 +68,93 @@ function serverStart(server: ServerInfo) {
   return { provider: server.provider, serverAddress: server.address, serverPort: server.port };
 }
 
+function setNum(attrs: Attributes, key: string, v: unknown): void {
+  if (typeof v === 'number' && Number.isFinite(v)) attrs[key] = v;
+}
+
+/** Request parameters of a chat call, keyed by semconv name (only those the request sets). */
+function chatRequestAttributes(body: Obj): Attributes {
+  const attrs: Attributes = {};
+  setNum(attrs, K.ATTR_GEN_AI_REQUEST_MAX_TOKENS, body.max_completion_tokens ?? body.max_tokens);
+  setNum(attrs, K.ATTR_GEN_AI_REQUEST_TEMPERATURE, body.temperature);
+  setNum(attrs, K.ATTR_GEN_AI_REQUEST_TOP_P, body.top_p);
+  if (body.seed !== undefined) setNum(attrs, K.ATTR_GEN_AI_REQUEST_SEED, body.seed);
+  if (body.frequency_penalty !== undefined) setNum(attrs, K.ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY, body.frequency_penalty);
+  if (body.presence_penalty !== undefined) setNum(attrs, K.ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY, body.presence_penalty);
+  if (body.n !== 1) setNum(attrs, K.ATTR_GEN_AI_REQUEST_CHOICE_COUNT, body.n);
+  if (typeof body.stop === 'string') attrs[K.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = [body.stop];
+  else if (Array.isArray(body.stop)) attrs[K.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = body.stop as string[];
+  if (typeof body.service_tier === 'string') attrs[K.ATTR_OPENAI_REQUEST_SERVICE_TIER] = body.service_tier;
+  const format = (body.response_format as Obj | undefined)?.type;
+  if (format === 'json_schema' || format === 'json_object') attrs[K.ATTR_GEN_AI_OUTPUT_TYPE] = 'json';
+  return attrs;
+}
+
+function chatKeyOf(request: unknown): string {
+  const body = request as Obj;
+  return chatCallKey(body.model, body.messages);
+}
+
 function chatCreate(client: object, orig: Method, server: ServerInfo): Method {
   return function observedChatCreate(this: unknown, ...args: unknown[]) {
     const body = (args[0] ?? {}) as Obj;
     let call: LlmCall;
     try {
-      const responseFormat = (body.response_format as Obj | undefined)?.type;
+      const stream = body.stream === true;
       call = new LlmCall({
         operation: K.GEN_AI_OPERATION.chat,
-        ...serverStart(server),
+        provider: server.provider,
+        serverAddress: server.address,
+        serverPort: server.port,
         model: typeof body.model === 'string' ? body.model : undefined,
-        stream: body.stream === true,
-        callKeySource: chatCallKey(body.model, body.messages),
-        params: {
-          [K.ATTR_GEN_AI_REQUEST_MAX_TOKENS]: num(body.max_completion_tokens ?? body.max_tokens),
-          [K.ATTR_GEN_AI_REQUEST_TEMPERATURE]: num(body.temperature),
-          [K.ATTR_GEN_AI_REQUEST_TOP_P]: num(body.top_p),
-          [K.ATTR_GEN_AI_REQUEST_SEED]: num(body.seed),
-          [K.ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY]: num(body.frequency_penalty),
-          [K.ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY]: num(body.presence_penalty),
-          [K.ATTR_GEN_AI_REQUEST_CHOICE_COUNT]: num(body.n) !== undefined && body.n !== 1 ? num(body.n) : undefined,
-          [K.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES]: typeof body.stop === 'string' ? [body.stop] : Array.isArray(body.stop) ? (body.stop as string[]) : undefined,
-          [K.ATTR_OPENAI_REQUEST_SERVICE_TIER]: typeof body.service_tier === 'string' ? body.service_tier : undefined,
-          [K.ATTR_GEN_AI_OUTPUT_TYPE]: responseFormat === 'json_schema' || responseFormat === 'json_object' ? 'json' : undefined,
-        },
+        stream,
+        callKeyOf: chatKeyOf,
+        request: body,
+        attributes: chatRequestAttributes(body),
+        // A leaf span: nothing runs under it, so it is made when the call ends, off the app's path.
+        lateSpan: true,
       });
+      // The app may push to `messages` once the call returns: keep the list as sent.
+      if (settings.content.capture) call.input = snapshot(body.messages);
     } catch (err) {
       reportInternal('starting a chat span', err);
       return orig.apply(this, args);
     }
-    return observeApiCall(client, call, () => orig.apply(this, args), (value) => {
-      // Serialised when the span ends; the app may push to `messages` before then, so keep a copy.
-      const input = snapshot(body.messages);
-      call.content(K.ATTR_GEN_AI_INPUT_MESSAGES, () => chatInputMessages(input));
-      if (Array.isArray(body.tools)) call.content(K.ATTR_GEN_AI_TOOL_DEFINITIONS, () => body.tools);
-      if (body.stream === true) return observeStream(value, call, chatStreamObserver(call));
-      const res = value as Obj;
-      const choices = snapshot(res.choices);
-      const usage = res.usage;
-      // Read when the span ends, off the app's await: only the arrays it may still mutate are copied.
-      call.later(() => {
-        call.set(K.ATTR_GEN_AI_RESPONSE_ID, typeof res.id === 'string' ? res.id : undefined);
-        call.set(K.ATTR_GEN_AI_RESPONSE_MODEL, typeof res.model === 'string' ? res.model : undefined);
-        call.set(K.ATTR_OPENAI_RESPONSE_SERVICE_TIER, typeof res.service_tier === 'string' ? res.service_tier : undefined);
-        call.set(K.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, finishReasons(choices));
-        call.usage(openaiUsage(usage));
-      });
-      call.content(K.ATTR_GEN_AI_OUTPUT_MESSAGES, () => chatOutputMessages(choices));
-      call.finish(true, res);
-    });
+    return observeApiCall(client, call, orig, this, args, onChatValue);
   };
+}
+
+function onChatValue(call: LlmCall, value: unknown): void {
+  const body = call.request as Obj;
+  if (body.stream === true) {
+    call.record = recordChatRequestContent;
+    return observeStream(value, call, chatStreamObserver(call));
+  }
+  const res = value as Obj;
+  // Read when the span ends, off the app's await: only the array it may still mutate is copied.
+  call.response = res;
+  call.output = snapshot(res.choices);
+  call.record = recordChatResponse;
+  call.finish(true, res);
+}
+
+function recordChatRequestContent(call: LlmCall): void {
+  if (!settings.content.capture) return;
+  const input = chatInputJson(call.input);
+  if (input !== undefined) call.contentText(K.ATTR_GEN_AI_INPUT_MESSAGES, input);
+  const tools = (call.request as Obj).tools;
+  if (Array.isArray(tools)) call.content(K.ATTR_GEN_AI_TOOL_DEFINITIONS, () => tools);
+}
+
+function recordChatResponse(call: LlmCall): void {
+  const res = call.response as Obj;
+  call.set(K.ATTR_GEN_AI_RESPONSE_ID, typeof res.id === 'string' ? res.id : undefined);
+  call.set(K.ATTR_GEN_AI_RESPONSE_MODEL, typeof res.model === 'string' ? res.model : undefined);
+  call.set(K.ATTR_OPENAI_RESPONSE_SERVICE_TIER, typeof res.service_tier === 'string' ? res.service_tier : undefined);
+  call.set(K.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, finishReasons(call.output));
+  recordOpenaiUsage(call, res.usage);
+  recordChatRequestContent(call);
+  if (settings.content.capture) call.contentText(K.ATTR_GEN_AI_OUTPUT_MESSAGES, chatOutputJson(call.output));
 }
 
 function responsesCreate(client: object, orig: Method, server: ServerInfo): Method {
@@ -128,6 +167,7 @@ function responsesCreate(client: object, orig: Method, server: ServerInfo): Meth
         ...serverStart(server),
         model: typeof body.model === 'string' ? body.model : undefined,
         stream: body.stream === true,
+        lateSpan: true,
         callKeySource: `${String(body.model)}|${typeof body.instructions === 'string' ? body.instructions : ''}|${typeof body.input === 'string' ? body.input : ''}`,
         params: {
           [K.ATTR_GEN_AI_REQUEST_MAX_TOKENS]: num(body.max_output_tokens),
@@ -140,7 +180,7 @@ function responsesCreate(client: object, orig: Method, server: ServerInfo): Meth
       reportInternal('starting a responses span', err);
       return orig.apply(this, args);
     }
-    return observeApiCall(client, call, () => orig.apply(this, args), (value) => {
+    return observeApiCall(client, call, orig, this, args, (_call, value) => {
       if (typeof body.instructions === 'string') {
         call.content(K.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, () => [{ type: 'text', content: body.instructions }]);
       }
@@ -162,6 +202,7 @@ function embeddingsCreate(client: object, orig: Method, server: ServerInfo): Met
       call = new LlmCall({
         operation: K.GEN_AI_OPERATION.embeddings,
         ...serverStart(server),
+        lateSpan: true,
         model: typeof body.model === 'string' ? body.model : undefined,
         params: {
           [K.ATTR_GEN_AI_REQUEST_ENCODING_FORMATS]: typeof body.encoding_format === 'string' ? [body.encoding_format] : undefined,
@@ -172,7 +213,7 @@ function embeddingsCreate(client: object, orig: Method, server: ServerInfo): Met
       reportInternal('starting an embeddings span', err);
       return orig.apply(this, args);
     }
-    return observeApiCall(client, call, () => orig.apply(this, args), (value) => {
+    return observeApiCall(client, call, orig, this, args, (_call, value) => {
       const res = value as Obj;
       call.set(K.ATTR_GEN_AI_RESPONSE_MODEL, typeof res.model === 'string' ? res.model : undefined);
       const first = (res.data as Obj[] | undefined)?.[0]?.embedding;

@@ -1,0 +1,135 @@
+// Same-process A/B of two builds of the SDK against the bare OTel span reference: interleaved
+// blocks of the unwrapped client, the bare span (stock batch processor + OTLP/HTTP JSON exporter),
+// this checkout's SDK and, with --base, another copy of the SDK's source (e.g. a snapshot taken
+// before a change). Export goes to an OTLP sink in a child process and is included (final flush
+// of each block included). Medians of paired differences against the unwrapped client.
+//   pnpm tsx --conditions=@sightline/source bench/sdk-ab.ts [--base /path/to/old/src/index.ts] [--stream] [--blocks 15] [--calls 300]
+import { SpanKind } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import OpenAI from 'openai';
+import * as current from '@sightline/sdk';
+import { cannedFetch, startSink } from './sdk-bench-servers.ts';
+import { MESSAGES } from './sdk-bench-modes.ts';
+
+type Sdk = typeof current;
+const argAt = (name: string) => process.argv.indexOf(`--${name}`);
+const num = (name: string, fallback: number) => (argAt(name) >= 0 ? Number(process.argv[argAt(name) + 1]) : fallback);
+const stream = process.argv.includes('--stream');
+const blocks = num('blocks', 15);
+const calls = num('calls', 300);
+const warmup = num('warmup', 3000);
+const basePath = argAt('base') >= 0 ? process.argv[argAt('base') + 1] : undefined;
+
+const sink = await startSink();
+const endpoint = sink.url;
+const make = () => new OpenAI({ apiKey: 'x', baseURL: 'http://llm.invalid/v1', maxRetries: 0, fetch: cannedFetch });
+
+function sdkMode(sdk: Sdk) {
+  sdk.init({ endpoint, registerGlobal: false, flushOnExit: false });
+  const client = sdk.wrapOpenAI(make(), { provider: 'openai' });
+  return { call: () => drive(client), flush: () => sdk.flush() };
+}
+
+const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }))] });
+provider.register();
+const tracer = provider.getTracer('bench');
+const plainClient = make();
+
+async function drive(c: OpenAI): Promise<string> {
+  if (!stream) {
+    const res = await c.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, temperature: 0.2, max_tokens: 600 });
+    return res.choices[0]?.message.content ?? '';
+  }
+  const s = await c.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, temperature: 0.2, max_tokens: 600, stream: true, stream_options: { include_usage: true } });
+  let text = '';
+  for await (const chunk of s) text += chunk.choices[0]?.delta.content ?? '';
+  return text;
+}
+
+/** The reference of the issue's figures (as in sdk-bench-modes.ts): one hand-made span, same attributes. */
+async function bareSpan(): Promise<void> {
+  const span = tracer.startSpan('chat gpt-4o-mini', {
+    kind: SpanKind.CLIENT,
+    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.request.temperature': 0.2, 'gen_ai.request.max_tokens': 600 },
+  });
+  const text = await drive(plainClient);
+  span.setAttributes({
+    'gen_ai.input.messages': JSON.stringify(MESSAGES.map((m) => ({ role: m.role, parts: [{ type: 'text', content: m.content }] }))),
+    'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: text }], finish_reason: 'stop' }]),
+    'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+    'gen_ai.response.id': 'chatcmpl-bench',
+    'gen_ai.response.finish_reasons': ['stop'],
+    'gen_ai.usage.input_tokens': 520,
+    'gen_ai.usage.output_tokens': 480,
+    'gen_ai.usage.cache_read.input_tokens': 256,
+    'server.address': '127.0.0.1',
+  });
+  span.end();
+}
+
+interface ModeRun {
+  call: () => Promise<unknown>;
+  flush: () => Promise<void>;
+}
+const modes: Record<string, ModeRun> = {
+  unwrapped: { call: () => drive(plainClient), flush: async () => undefined },
+  bare: { call: bareSpan, flush: () => provider.forceFlush() },
+  current: sdkMode(current),
+};
+if (basePath) modes.base = sdkMode((await import(basePath)) as Sdk);
+const measured = Object.keys(modes).filter((m) => m !== 'unwrapped');
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
+async function block(mode: ModeRun): Promise<{ inCall: number; total: number }> {
+  let inCall = 0;
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < calls; i++) {
+    const c = process.cpuUsage();
+    await mode.call();
+    const d = process.cpuUsage(c);
+    inCall += d.user + d.system;
+    await nextTurn();
+  }
+  await mode.flush();
+  const d = process.cpuUsage(cpu0);
+  return { inCall: inCall / calls, total: (d.user + d.system) / calls };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return ((s[Math.floor((s.length - 1) / 2)] ?? NaN) + (s[Math.floor(s.length / 2)] ?? NaN)) / 2;
+};
+
+for (let i = 0; i < warmup; i++) {
+  for (const m of Object.values(modes)) await m.call();
+  if (i % 64 === 0) await nextTurn();
+}
+for (const m of Object.values(modes)) await m.flush();
+const diffs: Record<string, { inCall: number[]; total: number[] }> = {};
+for (const m of measured) diffs[m] = { inCall: [], total: [] };
+const base: number[] = [];
+for (let b = 0; b < blocks; b++) {
+  // Rotate the order so no mode always runs right after the same one.
+  const order = measured.map((_, i) => measured[(i + b) % measured.length] as string);
+  const u1 = await block(modes.unwrapped as ModeRun);
+  const got: Record<string, { inCall: number; total: number }> = {};
+  for (const m of order) got[m] = await block(modes[m] as ModeRun);
+  const u2 = await block(modes.unwrapped as ModeRun);
+  const u = { inCall: (u1.inCall + u2.inCall) / 2, total: (u1.total + u2.total) / 2 };
+  base.push(u.total);
+  for (const m of measured) {
+    diffs[m]?.inCall.push((got[m]?.inCall ?? NaN) - u.inCall);
+    diffs[m]?.total.push((got[m]?.total ?? NaN) - u.total);
+  }
+}
+sink.stop();
+const bareTotal = median(diffs.bare?.total ?? []);
+process.stdout.write(`${stream ? 'stream' : 'plain'}: unwrapped ${median(base).toFixed(0)} µs CPU/call; added, median of ${blocks} paired blocks of ${calls} calls (export included):\n`);
+for (const m of measured) {
+  const d = diffs[m] as { inCall: number[]; total: number[] };
+  const t = median(d.total);
+  process.stdout.write(`  ${m.padEnd(8)} total ${t.toFixed(1).padStart(6)} µs  in-call ${median(d.inCall).toFixed(1).padStart(6)} µs  ratio to bare ${(t / bareTotal).toFixed(2)}x\n`);
+}
+process.exit(0);
