@@ -27,6 +27,7 @@ export function deferEnd(call: LlmCall): void {
   call.dueMs = call.endMs + window;
   pending.add(call);
   if (!sweeper) {
+    idleTicks = 0;
     // One shared timer rather than a macrotask per call: at window 0 validation has run in the
     // awaited call's continuation long before the next tick, and each tick ends a whole batch.
     sweeper = setInterval(sweep, window === 0 ? NEXT_TURN_SWEEP_MS : Math.max(20, Math.min(100, window / 2)));
@@ -39,13 +40,21 @@ export function pendingCount(): number {
   return pending.size;
 }
 
+// The timer stops after this many idle ticks rather than at the first one: under steady traffic a
+// timer re-armed for nearly every call costs more than the idle ticks (it never holds the process).
+const IDLE_TICKS_BEFORE_STOP = 20;
+let idleTicks = 0;
+
 function sweep(): void {
   if (sweeping) return;
   if (pending.size === 0) {
-    if (sweeper) clearInterval(sweeper);
-    sweeper = undefined;
+    if (++idleTicks >= IDLE_TICKS_BEFORE_STOP) {
+      if (sweeper) clearInterval(sweeper);
+      sweeper = undefined;
+    }
     return;
   }
+  idleTicks = 0;
   sweeping = true;
   const now = performance.now() + 0.001;
   const due: LlmCall[] = [];
@@ -84,6 +93,7 @@ export function endAllPending(): void {
   for (const call of [...pending]) endNow(call);
   if (sweeper) clearInterval(sweeper);
   sweeper = undefined;
+  idleTicks = 0;
 }
 
 const lastCallByParent = new WeakMap<object, LlmCall>();

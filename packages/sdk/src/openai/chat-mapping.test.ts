@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chatInputJson, chatInputMessages, chatOutputJson, chatOutputMessages } from './chat-mapping.ts';
+import { newChoice, streamOutputJson, toMessage, type ChoiceAcc } from './chat-stream.ts';
 
 // The direct serialisers must write exactly what JSON.stringify of the mapped messages writes.
 const inputs: unknown[][] = [
@@ -32,5 +33,19 @@ describe('chat content serialisers', () => {
   it('returns undefined for input that is not a message list, and [] for missing choices', () => {
     expect(chatInputJson('text')).toBeUndefined();
     expect(chatOutputJson(undefined)).toBe('[]');
+  });
+});
+
+describe('stream output serialiser', () => {
+  const acc = (patch: Partial<ChoiceAcc>): ChoiceAcc => ({ ...newChoice(), ...patch });
+  const cases: ChoiceAcc[][] = [
+    [acc({ text: 'The "answer"\n is 4.', hasText: true, finish: 'stop' })],
+    [acc({})],
+    [acc({ text: 'a', hasText: true, reasoning: 'think', finish: 'length' })],
+    [acc({ tools: new Map([[0, { id: 't', name: 'f', args: '{"a":1}' }]]), finish: 'tool_calls' })],
+    [acc({ role: 'assistant', text: 'x', hasText: true }), acc({ text: 'y', hasText: true, finish: 'stop' })],
+  ];
+  it.each(cases.map((c, i) => [i, c] as const))('case %i matches JSON.stringify of the assembled messages', (_i, choices) => {
+    expect(streamOutputJson(choices)).toBe(JSON.stringify(choices.map(toMessage)));
   });
 });

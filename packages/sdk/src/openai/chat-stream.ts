@@ -1,11 +1,13 @@
 import { ATTR_GEN_AI_OUTPUT_MESSAGES, ATTR_GEN_AI_RESPONSE_FINISH_REASONS, ATTR_GEN_AI_RESPONSE_ID, ATTR_GEN_AI_RESPONSE_MODEL, ATTR_OPENAI_RESPONSE_SERVICE_TIER } from '@sightline/contracts/semconv';
 import type { LlmCall } from '../llm-call.ts';
 import type { StreamObserver } from '../instrument.ts';
+import { safeStringify } from '../content.ts';
+import { settings } from '../settings.ts';
 import { openaiUsage, type GenAIMessage, type Part } from './chat-mapping.ts';
 
 type Obj = Record<string, unknown>;
 
-interface ChoiceAcc {
+export interface ChoiceAcc {
   role: string;
   // Concatenated as they arrive (V8 keeps rope strings, flattened once at serialisation).
   text: string;
@@ -15,7 +17,7 @@ interface ChoiceAcc {
   finish?: string;
 }
 
-const newChoice = (): ChoiceAcc => ({ role: 'assistant', text: '', hasText: false, reasoning: '', tools: undefined });
+export const newChoice = (): ChoiceAcc => ({ role: 'assistant', text: '', hasText: false, reasoning: '', tools: undefined });
 
 /** Rebuilds the assistant output of a Chat Completions stream from its chunks. */
 export function chatStreamObserver(call: LlmCall): StreamObserver<Obj> {
@@ -70,7 +72,7 @@ export function chatStreamObserver(call: LlmCall): StreamObserver<Obj> {
         const reasons = ordered.map((c) => c.finish).filter((r): r is string => !!r);
         if (reasons.length) call.set(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, reasons);
         else call.diagnose('stream_ended_without_finish_reason');
-        call.content(ATTR_GEN_AI_OUTPUT_MESSAGES, () => ordered.map(toMessage));
+        if (settings.content.capture) call.contentText(ATTR_GEN_AI_OUTPUT_MESSAGES, streamOutputJson(ordered));
         if (usage) call.usage(openaiUsage(usage));
         else call.diagnose('stream_usage_missing');
       });
@@ -92,7 +94,22 @@ function addToolDeltas(acc: ChoiceAcc, deltas: Obj[]): void {
   }
 }
 
-function toMessage(acc: ChoiceAcc): GenAIMessage {
+/** `JSON.stringify(choices.map(toMessage))`, a plain text answer written straight into one string. */
+export function streamOutputJson(choices: ChoiceAcc[]): string {
+  let json = '[';
+  for (let i = 0; i < choices.length; i++) {
+    const acc = choices[i] as ChoiceAcc;
+    if (i > 0) json += ',';
+    if (acc.reasoning || acc.tools) json += safeStringify(toMessage(acc));
+    else {
+      const parts = acc.hasText ? `{"type":"text","content":${JSON.stringify(acc.text)}}` : '';
+      json += `{"role":${JSON.stringify(acc.role)},"parts":[${parts}],"finish_reason":${JSON.stringify(acc.finish ?? '')}}`;
+    }
+  }
+  return `${json}]`;
+}
+
+export function toMessage(acc: ChoiceAcc): GenAIMessage {
   const parts: Part[] = [];
   if (acc.reasoning) parts.push({ type: 'reasoning', content: acc.reasoning });
   if (acc.hasText) parts.push({ type: 'text', content: acc.text });
