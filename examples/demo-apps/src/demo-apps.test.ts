@@ -48,6 +48,19 @@ describe('backfill through the real SDK and the simulator', () => {
     expect(days.size).toBeGreaterThanOrEqual(7);
   });
 
+  it('keeps every span inside its parent after moving and stretching the traces', () => {
+    const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
+    let nested = 0;
+    for (const s of spans) {
+      const parent = s.parentSpanContext === undefined ? undefined : byId.get(s.parentSpanContext.spanId);
+      if (parent === undefined) continue;
+      expect(startMs(s), s.name).toBeGreaterThanOrEqual(startMs(parent));
+      expect(hrTimeToMilliseconds(s.endTime), s.name).toBeLessThanOrEqual(hrTimeToMilliseconds(parent.endTime));
+      nested++;
+    }
+    expect(nested).toBeGreaterThan(spans.length / 2);
+  });
+
   it('stretches durations so LLM calls look like real ones', () => {
     const llm = spans.filter((s) => attr(s, 'gen_ai.operation.name') === 'chat' && s.status.code !== 2);
     const durations = llm.map((s) => hrTimeToMilliseconds(s.duration)).sort((a, b) => a - b);

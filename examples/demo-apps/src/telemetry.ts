@@ -1,7 +1,7 @@
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { flush, init, shutdown } from '@sightline/sdk';
-import { DemoClockProcessor, DemoSpanExporter, TraceRegistry } from './trace-shift.ts';
+import { DemoSpanExporter, TraceRegistry } from './trace-shift.ts';
 
 export interface TelemetryOptions {
   /** Sightline (or a collector): a base URL, `/v1/traces` is appended. */
@@ -39,12 +39,11 @@ export function startTelemetry(opts: TelemetryOptions): DemoTelemetry {
     environment,
     endpoint: opts.endpoint,
     ...(opts.apiKey !== undefined ? { apiKey: opts.apiKey } : {}),
-    // The clock processor stamps spans for the exporter's time shift. The backfill produces a week of
-    // spans in under a minute: a big queue and batches keep up.
-    spanProcessor: new DemoClockProcessor(
-      registry,
-      new BatchSpanProcessor(exporter, { maxQueueSize: 200_000, maxExportBatchSize: 512, scheduledDelayMillis: 250, exportTimeoutMillis: 15_000 }),
-    ),
+    exporter,
+    // The backfill produces a week of spans in under a minute: a bigger queue and batches keep up.
+    maxQueueBytes: 256 * 1024 * 1024,
+    maxExportBatchSize: 512,
+    scheduledDelayMillis: 250,
     validationWindowMs: 500,
     flushOnExit: true,
   });

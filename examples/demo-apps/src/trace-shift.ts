@@ -1,21 +1,13 @@
-import type { Context, HrTime, Span } from '@opentelemetry/api';
+import type { HrTime, Span } from '@opentelemetry/api';
 import { ExportResultCode, hrTimeToMilliseconds, millisToHrTime, type ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, Span as SdkSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 
 /** `gen_ai.response.time_to_first_chunk` is a duration in seconds: it stretches with the trace. */
 const TTFT_KEY = 'gen_ai.response.time_to_first_chunk';
 
-/** The real start and end of a span on one fine clock (epoch ms, sub-millisecond). */
-interface Stamp {
-  start: number;
-  /** Date.now() when the span started: what the SDK itself takes as the start of a span given none. */
-  startDate: number;
-  end?: number;
-}
-
 interface TracePlan {
-  /** Epoch ms the trace really started at (the OTel clock: timeOrigin + performance.now()). */
+  /** Epoch ms the trace really started at, on the fine clock (see {@link fineMs}). */
   anchorMs: number;
   /** Epoch ms the trace should appear to start at. */
   targetMs: number;
@@ -36,7 +28,6 @@ const PLAN_TTL_MS = 5 * 60_000;
  */
 export class TraceRegistry {
   private readonly plans = new Map<string, TracePlan>();
-  private readonly stamps = new Map<string, Stamp>();
 
   /** Registers a live trace by its root span: real time, only the service is set. */
   live(root: Span, service: string): void {
@@ -48,29 +39,9 @@ export class TraceRegistry {
    * everything after it lands `dilation` times further on.
    */
   shifted(root: Span, service: string, targetMs: number, dilation: number): void {
-    const anchorMs = this.stamps.get(root.spanContext().spanId)?.start ?? fineNow();
+    const sdkRoot = root as Partial<ReadableSpan>;
+    const anchorMs = sdkRoot.startTime !== undefined ? fineMs(root, sdkRoot.startTime) : performance.timeOrigin + performance.now();
     this.add(root.spanContext().traceId, { anchorMs, targetMs, dilation, service, registeredAt: Date.now() });
-  }
-
-  /** {@link DemoClockProcessor}: a span started. */
-  stampStart(spanId: string): void {
-    this.stamps.set(spanId, { start: fineNow(), startDate: Date.now() });
-  }
-
-  /** {@link DemoClockProcessor}: a span ended; only spans of backfilled traces keep their stamp. */
-  stampEnd(traceId: string, spanId: string): void {
-    const stamp = this.stamps.get(spanId);
-    if (stamp === undefined) return;
-    const plan = this.plans.get(traceId);
-    if (plan === undefined || (plan.dilation === 1 && plan.targetMs === 0)) this.stamps.delete(spanId);
-    else stamp.end = fineNow();
-  }
-
-  /** The exporter takes a span's stamp once, when it moves the span. */
-  takeStamp(spanId: string): Stamp | undefined {
-    const stamp = this.stamps.get(spanId);
-    this.stamps.delete(spanId);
-    return stamp;
   }
 
   private add(traceId: string, plan: TracePlan): void {
@@ -78,8 +49,6 @@ export class TraceRegistry {
     if (this.plans.size % 500 === 0) {
       const cutoff = Date.now() - PLAN_TTL_MS;
       for (const [id, p] of this.plans) if (p.registeredAt < cutoff) this.plans.delete(id);
-      // A span that never ended (or never left the process) would otherwise keep its stamp forever.
-      for (const [id, st] of this.stamps) if (st.start < cutoff) this.stamps.delete(id);
     }
   }
 
@@ -141,21 +110,9 @@ export class DemoSpanExporter implements SpanExporter {
     if (plan === undefined) return span;
     const resource = this.resourceFor(plan.service, span.resource);
     if (plan.dilation === 1 && plan.targetMs === 0) return withFields(span, { resource });
-    // The SDK starts each span at Date.now() (whole milliseconds) and ends it by the performance clock, so
-    // two spans' times disagree by up to 1 ms; stretched 100× that would push a child past its parent.
-    // The stamps taken on one fine clock keep nesting exact. They describe the span only when the SDK
-    // chose its start itself (Date.now() at creation: whole milliseconds, the moment of the stamp, give or
-    // take a busy event loop); a span given an explicit start (a performance.now() reading, or a moment
-    // well before its creation) keeps the SDK's times.
-    const stamp = this.registry.takeStamp(span.spanContext().spanId);
-    const sdkStart = hrTimeToMilliseconds(span.startTime);
-    const fits = (st: Stamp | undefined): st is Required<Stamp> =>
-      st?.end !== undefined && span.startTime[1] % 1_000_000 === 0 && Math.abs(st.startDate - sdkStart) <= 1000;
-    const fine = fits(stamp) ? stamp : undefined;
-    const real = (t: HrTime): number => (fine !== undefined ? fine.start + (hrTimeToMilliseconds(t) - sdkStart) : hrTimeToMilliseconds(t));
-    const move = (t: HrTime): HrTime => millisToHrTime(plan.targetMs + (real(t) - plan.anchorMs) * plan.dilation);
+    const move = (t: HrTime): HrTime => millisToHrTime(plan.targetMs + (fineMs(span, t) - plan.anchorMs) * plan.dilation);
     const startTime = move(span.startTime);
-    const endTime = fine !== undefined ? millisToHrTime(plan.targetMs + (fine.end - plan.anchorMs) * plan.dilation) : move(span.endTime);
+    const endTime = move(span.endTime);
     const attributes = { ...span.attributes };
     const ttft = attributes[TTFT_KEY];
     if (typeof ttft === 'number') attributes[TTFT_KEY] = ttft * plan.dilation;
@@ -170,37 +127,17 @@ export class DemoSpanExporter implements SpanExporter {
   }
 }
 
-function fineNow(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 /**
- * Stamps every span's real start and end on one fine clock for {@link DemoSpanExporter}, then hands the
- * span on. Put it in front of the processor that exports.
+ * A span time on the fine clock (timeOrigin + performance.now(), sub-millisecond) that all spans share.
+ * The OTel SDK places each span by its own `_performanceOffset` (Date.now() minus the performance clock,
+ * read once when the span is created): whole milliseconds, so two spans disagree by up to 1 ms, and
+ * more as the wall clock drifts. Stretched 100× that pushed children past their parents. Taking each
+ * span's offset back out puts every span on the one performance clock, exactly. (A test fails if an
+ * OTel upgrade renames the field; until then the SDK's own times are used.)
  */
-export class DemoClockProcessor implements SpanProcessor {
-  constructor(
-    private readonly registry: TraceRegistry,
-    private readonly inner: SpanProcessor,
-  ) {}
-
-  onStart(span: SdkSpan, parentContext: Context): void {
-    this.registry.stampStart(span.spanContext().spanId);
-    this.inner.onStart(span, parentContext);
-  }
-
-  onEnd(span: ReadableSpan): void {
-    this.registry.stampEnd(span.spanContext().traceId, span.spanContext().spanId);
-    this.inner.onEnd(span);
-  }
-
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush();
-  }
-
-  shutdown(): Promise<void> {
-    return this.inner.shutdown();
-  }
+function fineMs(span: object, t: HrTime): number {
+  const offset = (span as { _performanceOffset?: unknown })._performanceOffset;
+  return hrTimeToMilliseconds(t) - (typeof offset === 'number' ? offset : 0);
 }
 
 function withFields(span: ReadableSpan, fields: Partial<ReadableSpan>): ReadableSpan {
