@@ -1,6 +1,6 @@
 // Soak (issue 9): steady OTLP load against the real `sightline start` in a child process, with a
 // storage outage in the middle and one `kill -9`, then an exact count of what reached ClickHouse.
-// Run: pnpm soak [--minutes=30] [--rate=2000] [--outage-seconds=60] [--no-kill]
+// Run: pnpm soak [--minutes=30] [--rate=2000] [--outage-seconds=60] [--no-kill]   (pnpm soak --help)
 // Requests that fail (server killed, 429/503) are retried with the same span ids, as an OTLP
 // exporter would: in the end sent must equal stored, with no duplicates.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,10 +18,42 @@ const BIN = join(HERE, '..', 'apps', 'server', 'bin', 'sightline.mjs');
 const KEY = 'sl_soaktestbootstrapkey00000000000000';
 const arg = (name: string, dflt: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
 
+const HELP = `usage: pnpm soak [--minutes=30] [--rate=2000] [--outage-seconds=60] [--no-kill]
+
+Issue 4's soak: steady OTLP/HTTP protobuf load (~4.6 KB LLM spans, every span a unique id) against
+\`sightline start\` in a child process, with a storage outage of --outage-seconds in the middle and
+one kill -9 + restart at 3/4 of the run. Requests that fail are resent with the same span ids, as an
+OTLP exporter would. At the end it counts what reached ClickHouse: PASS only if sent = stored and
+nothing is stored twice (exit code 0; 1 otherwise).
+
+  --minutes=N          run length (default 30: the issue's figure)
+  --rate=N             spans per second (default 2000)
+  --outage-seconds=N   storage paused for N s mid-run (default 60; 0 for none)
+  --no-kill            skip the kill -9
+
+The 30-minute run loads both cores for its whole length: on a shared machine, check first.
+A short check of the same path: pnpm soak --minutes=3
+`;
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const KNOWN = ['--minutes=', '--rate=', '--outage-seconds=', '--no-kill'];
+const unknown = process.argv.slice(2).filter((a) => !KNOWN.some((k) => (k.endsWith('=') ? a.startsWith(k) : a === k)));
 const minutes = arg('minutes', 30);
 const rate = arg('rate', 2000);
 const outageSeconds = arg('outage-seconds', 60);
 const kill = !process.argv.includes('--no-kill');
+const bad = [
+  ...unknown.map((a) => `unknown flag ${a}`),
+  ...(Number.isFinite(minutes) && minutes > 0 ? [] : ['--minutes must be a number > 0']),
+  ...(Number.isFinite(rate) && rate > 0 ? [] : ['--rate must be a number > 0']),
+  ...(Number.isFinite(outageSeconds) && outageSeconds >= 0 && outageSeconds < minutes * 60 ? [] : ['--outage-seconds must be ≥ 0 and shorter than the run']),
+];
+if (bad.length > 0) {
+  process.stderr.write(`${bad.join('\n')}\n\n${HELP}`);
+  process.exit(2);
+}
 const durationMs = minutes * 60_000;
 const TICK_MS = 100;
 const perRequest = Math.max(1, Math.round((rate * TICK_MS) / 1000));
