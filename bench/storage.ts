@@ -1,5 +1,6 @@
 // Storage benchmark: insert rate into chDB and query latency at 1M (or 10M with --10m) spans.
 // Run: pnpm tsx --conditions=@sightline/source bench/storage.ts [--spans=N] [--10m] [--json]
+//   [--insert-rows=N] [--batch-size=N] [--in-flight=N] [--insert-only (the insert measurement alone)]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { SpanRow } from '../packages/contracts/src/index.ts';
 import { spanRow } from '../packages/storage/src/testing/span-fixtures.ts';
 import { insertSpans, migrate, openDriver } from '../packages/storage/src/index.ts';
-import { BENCH_PROJECT, jsSpanBatch, synthesiseSpans } from './storage-synth.ts';
+import { BENCH_PROJECT, jsContentPool, jsSpanBatch, synthesiseSpans } from './storage-synth.ts';
 
 export interface StorageBenchOptions {
   /** Spans synthesised for the query measurements. Default 1M. */
@@ -17,6 +18,10 @@ export interface StorageBenchOptions {
   insertRows?: number;
   /** Rows per insert batch. Default 10k. */
   batchSize?: number;
+  /** Inserts in flight at once (concurrent ingest batches). Default 2. */
+  inFlight?: number;
+  /** Measure the insert rate only: no synthesis, no queries (their figures are left empty). */
+  insertOnly?: boolean;
   /** Runs per query; the median is reported. Default 15. */
   runs?: number;
   /** Data directory; a fresh temp dir (removed afterwards) by default. */
@@ -49,6 +54,7 @@ export async function runStorageBench(opts: StorageBenchOptions = {}): Promise<S
   const spans = opts.spans ?? 1_000_000;
   const insertRows = opts.insertRows ?? 100_000;
   const batchSize = opts.batchSize ?? 10_000;
+  const inFlight = opts.inFlight ?? 2;
   const runs = opts.runs ?? 15;
   const log = opts.log ?? (() => undefined);
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sightline-bench-'));
@@ -63,8 +69,9 @@ export async function runStorageBench(opts: StorageBenchOptions = {}): Promise<S
     // Batches are built up front (the ingest path has them decoded already); two in flight at a time,
     // as with concurrent ingest requests, so JSON encoding overlaps the engine's parsing.
     const batches: SpanRow[][] = [];
+    const pool = jsContentPool(Math.min(batchSize, insertRows));
     for (let done = 0; done < insertRows; done += batchSize) {
-      batches.push(jsSpanBatch(base, Math.min(batchSize, insertRows - done), done));
+      batches.push(jsSpanBatch(base, Math.min(batchSize, insertRows - done), done, pool));
     }
     const insertStarted = performance.now();
     const cpuBefore = process.cpuUsage();
@@ -76,14 +83,38 @@ export async function runStorageBench(opts: StorageBenchOptions = {}): Promise<S
         if (result.inserted !== batch.length) throw new Error(`expected ${batch.length} inserted, got ${result.inserted}`);
       }
     };
-    await Promise.all([worker(), worker()]);
+    await Promise.all(Array.from({ length: inFlight }, worker));
     const insertRowsPerSec = insertRows / ((performance.now() - insertStarted) / 1000);
     // chDB runs in this process, so the process CPU time covers JSON encoding and the engine's
     // parsing, compression and views: a per-row cost that other load on the box does not inflate.
     const cpu = process.cpuUsage(cpuBefore);
     const insertCpuUsPerRow = (cpu.user + cpu.system) / insertRows;
     batches.length = 0;
-    log(`insert: ${insertRows} rows of ~${avgRowBytes} B in ${batchSize}-row batches: ${Math.round(insertRowsPerSec)} rows/s wall, ${round(insertCpuUsPerRow)} µs CPU per row`);
+    log(`insert: ${insertRows} rows of ~${avgRowBytes} B in ${batchSize}-row batches, ${inFlight} in flight: ${Math.round(insertRowsPerSec)} rows/s wall, ${round(insertCpuUsPerRow)} µs CPU per row`);
+    const insertFigures = {
+      cores: availableParallelism(),
+      avgRowBytes,
+      insertRowsPerSec: Math.round(insertRowsPerSec),
+      insertMBPerSec: round((insertRowsPerSec * avgRowBytes) / 1e6),
+      insertCpuUsPerRow: round(insertCpuUsPerRow),
+      insertRowsPerSecAllCores: Math.round((availableParallelism() * 1e6) / insertCpuUsPerRow),
+    };
+    if (opts.insertOnly === true) {
+      return {
+        ...insertFigures,
+        loadAverage: round(loadavg()[0] ?? 0),
+        spans: 0,
+        synthRowsPerSec: 0,
+        bytesOnDiskPerSpan: 0,
+        rollupBytesOnDisk: 0,
+        queryMedianMs: {},
+        querySpreadMs: {},
+        targets: {
+          insertRowsPerSec: target(insertRowsPerSec, 35_000, true),
+          insertRowsPerSecAllCores: target(insertFigures.insertRowsPerSecAllCores, 35_000, true),
+        },
+      };
+    }
 
     // 2. Synthesise the query data set inside the engine.
     const chunk = 500_000;
@@ -172,14 +203,9 @@ export async function runStorageBench(opts: StorageBenchOptions = {}): Promise<S
       p95LatencyByModelMs: target(queryMedianMs.p95LatencyByModel ?? NaN, 100, false),
     };
     return {
-      cores: availableParallelism(),
+      ...insertFigures,
       loadAverage: round(loadavg()[0] ?? 0),
       spans,
-      avgRowBytes,
-      insertRowsPerSec: Math.round(insertRowsPerSec),
-      insertMBPerSec: round((insertRowsPerSec * avgRowBytes) / 1e6),
-      insertCpuUsPerRow: round(insertCpuUsPerRow),
-      insertRowsPerSecAllCores: Math.round((availableParallelism() * 1e6) / insertCpuUsPerRow),
       synthRowsPerSec: Math.round(synthRowsPerSec),
       bytesOnDiskPerSpan: Math.round((disk?.spanBytes ?? 0) / Math.max(1, disk?.spanRows ?? 1)),
       rollupBytesOnDisk: disk?.rollupBytes ?? 0,
@@ -218,11 +244,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const figures = await runStorageBench({
     spans,
     ...(arg('insert-rows') === undefined ? {} : { insertRows: Number(arg('insert-rows')) }),
+    ...(arg('batch-size') === undefined ? {} : { batchSize: Number(arg('batch-size')) }),
+    ...(arg('in-flight') === undefined ? {} : { inFlight: Number(arg('in-flight')) }),
+    insertOnly: process.argv.includes('--insert-only'),
     log: (line) => console.log(line),
   });
   if (process.argv.includes('--json')) console.log(JSON.stringify(figures));
   else {
-    console.log(`\nstorage bench on ${figures.cores} cores (load average ${figures.loadAverage}), ${figures.spans.toLocaleString('en')} spans (~${figures.avgRowBytes} B/row as JSON)`);
+    console.log(`\nstorage bench on ${figures.cores} cores (load average ${figures.loadAverage}), ${figures.spans.toLocaleString('en')} spans for queries (~${figures.avgRowBytes} B/row as JSON)`);
     console.log(`insert via insertSpans: ${figures.insertRowsPerSec.toLocaleString('en')} rows/s wall (${figures.insertMBPerSec} MB/s); ${figures.insertCpuUsPerRow} µs CPU/row → ${figures.insertRowsPerSecAllCores.toLocaleString('en')} rows/s on ${figures.cores} free cores`);
     console.log(`synthesis in-engine: ${figures.synthRowsPerSec.toLocaleString('en')} rows/s`);
     console.log(`bytes on disk per span: ${figures.bytesOnDiskPerSpan}; rollups total ${(figures.rollupBytesOnDisk / 1e6).toFixed(1)} MB`);

@@ -17,6 +17,7 @@ export interface Driver {
   /**
    * Inserts rows already encoded as JSONCompactEachRow lines for `columns` (each line ending in a
    * newline): the engine parses the bytes as they are, with no object per row on our side.
+   * The caller reuses `payload`'s memory once the promise settles, so nothing may read it after.
    */
   insertLines(table: string, columns: readonly string[], payload: Buffer, opts?: { dedupToken?: string }): Promise<void>;
   /** Runs DDL or any statement without a result. */

@@ -35,9 +35,14 @@ export const SPAN_INSERT_COLUMNS: readonly string[] = [
  * intermediate object per span.
  */
 export function encodeSpan(r: SpanRow): EncodedSpan {
+  return { projectId: r.ProjectId, traceId: r.TraceId, spanId: r.SpanId, timestamp: r.Timestamp, line: utf8Line(spanLineText(r)) };
+}
+
+/** The JSONCompactEachRow line of a span as text (see encodeSpan). */
+export function spanLineText(r: SpanRow): string {
   const ev = r.Events;
   const ln = r.Links;
-  const text = JSON.stringify([
+  return JSON.stringify([
     r.ProjectId, r.Timestamp, r.TraceId, r.SpanId, r.ParentSpanId, r.TraceState, r.SpanName, r.SpanKind, r.ServiceName,
     r.ResourceAttributes, r.ScopeName, r.ScopeVersion, r.SpanAttributes, r.Duration, r.StatusCode, r.StatusMessage,
     ev.map((e) => e.Timestamp), ev.map((e) => e.Name), ev.map((e) => e.Attributes),
@@ -47,7 +52,6 @@ export function encodeSpan(r: SpanRow): EncodedSpan {
     r.SessionId, r.Environment, r.AppVersion, r.ServiceTier, r.ToolName, r.Attempt, r.ValidationStatus, r.InputContent,
     r.OutputContent, r.ContentTruncated, r.CostNanos, r.CostSource, r.Convention, r.Diagnostics,
   ]);
-  return { projectId: r.ProjectId, traceId: r.TraceId, spanId: r.SpanId, timestamp: r.Timestamp, line: utf8Line(text) };
 }
 
 const SLAB_BYTES = 4 * 1024 * 1024;

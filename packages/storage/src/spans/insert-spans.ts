@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import type { SpanRow } from '@sightline/contracts';
 import type { Driver } from '../driver.ts';
 import { StorageError } from '../errors.ts';
-import { SPAN_INSERT_COLUMNS, encodeSpan, joinLines, type EncodedSpan } from './encoded-span.ts';
+import { SPAN_INSERT_COLUMNS, type EncodedSpan } from './encoded-span.ts';
 import { RecentSpanKeys, spanKey, type RecentSpanKeysOptions } from './recent-span-keys.ts';
+import { encodeSpanBatch, spanPayload } from './span-batch.ts';
 import { findStoredSpanKeys, loadRecentSpanKeys } from './stored-span-keys.ts';
 
 export interface InsertSpansResult {
@@ -63,7 +64,13 @@ export async function insertSpans(
   rows: readonly SpanRow[],
   opts: { dedupToken?: string } = {},
 ): Promise<InsertSpansResult> {
-  return insertEncodedSpans(driver, rows.map(encodeSpan), opts);
+  // One buffer for the whole batch: with no repeats to drop, its lines are the payload as they are.
+  const batch = encodeSpanBatch(rows);
+  try {
+    return await insertEncodedSpans(driver, batch.spans, opts);
+  } finally {
+    batch.release();
+  }
 }
 
 /** insertSpans for spans already encoded with `encodeSpan` (ingest encodes each span once, early). */
@@ -112,9 +119,12 @@ export async function insertEncodedSpans(
     if (fresh.length > 0) {
       const hash = createHash('sha256').update(opts.dedupToken ?? '');
       for (const { key } of fresh) hash.update(key);
-      await driver.insertLines('spans', SPAN_INSERT_COLUMNS, joinLines(fresh.map(({ row }) => row)), {
-        dedupToken: `sightline-spans-${hash.digest('base64url')}`,
-      });
+      const { payload, release } = spanPayload(fresh.map(({ row }) => row));
+      try {
+        await driver.insertLines('spans', SPAN_INSERT_COLUMNS, payload, { dedupToken: `sightline-spans-${hash.digest('base64url')}` });
+      } finally {
+        release(); // the insert has settled: nothing reads the payload any more
+      }
       const now = Date.now();
       for (const { key } of fresh) state.keys.add(key, now);
     }
