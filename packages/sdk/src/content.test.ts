@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capBytes, prepareContent, redactSecrets, safeStringify } from './content.ts';
+import { capBytes, contentJson, prepareContent, redactSecrets, safeStringify } from './content.ts';
 import { withContext } from './scope.ts';
 import { settings } from './settings.ts';
 import { FakeLlmServer } from './test/fake-llm-server.ts';
@@ -57,6 +57,19 @@ describe('mask, cap and serialisation', () => {
   });
 });
 
+describe('contentJson', () => {
+  it('serves a repeated clean text from memory and never remembers one that held a secret', () => {
+    const clean = `${'plain words '.repeat(30)}"quoted"\n`;
+    const first = contentJson(clean, true);
+    expect(first).toBe(JSON.stringify(clean));
+    expect(contentJson(clean.slice(0), true)).toBe(first);
+    const secret = `${'text '.repeat(60)} ghp_abcdefghijklmnopqrstuvwxyz0123456789`;
+    expect(contentJson(secret, true)).toContain('[REDACTED]');
+    expect(contentJson(secret, true)).toContain('[REDACTED]');
+    expect(contentJson(secret, false)).toBe(JSON.stringify(secret));
+  });
+});
+
 describe('content through a wrapped client', () => {
   let server: FakeLlmServer;
   let openai: OpenAI;
@@ -90,6 +103,27 @@ describe('content through a wrapped client', () => {
     const span = capture.llmSpans()[0];
     expect(String(span?.attributes['gen_ai.output.messages']).length).toBeLessThanOrEqual(settings.content.maxAttributeBytes);
     expect(span?.attributes['sightline.truncated']).toBe('gen_ai.output.messages');
+    await capture.dispose();
+  });
+
+  it('redacts secrets in chat messages and answers, in text sent once or again', async () => {
+    const capture = createTestCapture();
+    const clean = 'You answer questions about invoices. '.repeat(10);
+    const secret = `${'Context follows. '.repeat(20)} my key is sk-proj-abcdefghijklmnopqrstuvwxyz0123 thanks`;
+    for (let i = 0; i < 2; i++) {
+      server.script('/v1/chat/completions', chatCompletion({ content: `${'Here is the answer. '.repeat(15)} use AKIAIOSFODNN7EXAMPLE` }));
+      await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'system', content: clean }, { role: 'user', content: secret }] });
+    }
+    const spans = capture.llmSpans();
+    expect(spans).toHaveLength(2);
+    for (const span of spans) {
+      const input = span.json('gen_ai.input.messages') as Array<{ parts: Array<{ content: string }> }>;
+      expect(input[0]?.parts[0]?.content).toBe(clean);
+      expect(input[1]?.parts[0]?.content).toContain('[REDACTED]');
+      expect(String(span.attributes['gen_ai.input.messages'])).not.toContain('sk-proj');
+      expect(String(span.attributes['gen_ai.output.messages'])).not.toContain('AKIA');
+      expect(String(span.attributes['gen_ai.output.messages'])).toContain('[REDACTED]');
+    }
     await capture.dispose();
   });
 

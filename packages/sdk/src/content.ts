@@ -51,6 +51,43 @@ export function redactSecrets(text: string): string {
 
 const SCAN_SLACK = 8192;
 
+/** Options for serialisers that redact piece by piece: redact per policy, stop past the cap plus slack. */
+export function contentOptions(policy: ContentPolicy): { redact: boolean; limit: number } {
+  return { redact: policy.redactSecrets, limit: policy.maxAttributeBytes + SCAN_SLACK };
+}
+
+// Content repeats between calls: a system prompt on every call, and a conversation's earlier turns
+// (questions and answers) sent again with each new one. A few recently seen strings that held no
+// secret are kept with their JSON form, so a repeated one is neither scanned nor escaped again.
+// Strings are immutable, so a string equal to a remembered one has the same, clean, JSON.
+const RECENT_MIN_CHARS = 256;
+const RECENT_MAX_CHARS = 64 * 1024;
+const RECENT_SLOTS = 64;
+const recentText: string[] = [];
+const recentJson: string[] = [];
+let recentNext = 0;
+
+/**
+ * `text` as a JSON string literal, secrets redacted when `redact` (see {@link redactSecrets}).
+ * Only used for text that ends up inside a content attribute whose whole text is then not scanned
+ * again ({@link prepareContent} with `redacted`).
+ */
+export function contentJson(text: string, redact: boolean): string {
+  const rememberable = text.length >= RECENT_MIN_CHARS && text.length <= RECENT_MAX_CHARS;
+  if (rememberable) {
+    for (let i = 0; i < recentText.length; i++) if (recentText[i] === text) return recentJson[i] as string;
+  }
+  if (!redact) return JSON.stringify(text);
+  const clean = redactSecrets(text);
+  const json = JSON.stringify(clean);
+  if (rememberable && clean === text) {
+    recentText[recentNext] = text;
+    recentJson[recentNext] = json;
+    recentNext = (recentNext + 1) % RECENT_SLOTS;
+  }
+  return json;
+}
+
 /** Cuts a string to at most `maxBytes` UTF-8 bytes without splitting a character. */
 export function capBytes(text: string, maxBytes: number): { value: string; truncated: boolean } {
   // Fast path: a UTF-16 string of n units is at most 3n UTF-8 bytes.
@@ -74,11 +111,12 @@ export function capBytes(text: string, maxBytes: number): { value: string; trunc
 /**
  * Runs redaction, the user's mask (fail closed: a throwing mask yields the marker) and the size
  * cap, in that order, so the cap never hides a secret that redaction would have caught.
+ * `redacted`: the text was built from pieces already redacted ({@link contentJson}).
  */
-export function prepareContent(text: string, key: string, policy: ContentPolicy): { value: string; truncated: boolean } {
+export function prepareContent(text: string, key: string, policy: ContentPolicy, redacted = false): { value: string; truncated: boolean } {
   // Scan only what can survive the cap (plus slack so a secret across the cut is still whole).
   const scanned = text.length > policy.maxAttributeBytes + SCAN_SLACK ? text.slice(0, policy.maxAttributeBytes + SCAN_SLACK) : text;
-  let value = policy.redactSecrets ? redactSecrets(scanned) : scanned;
+  let value = policy.redactSecrets && !redacted ? redactSecrets(scanned) : scanned;
   if (policy.mask) {
     try {
       const masked = policy.mask(value, { key });

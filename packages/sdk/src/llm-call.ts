@@ -184,10 +184,10 @@ export class LlmCall {
     (this.deferred ??= []).push(record);
   }
 
-  /** Records already serialised content text: redacted, masked and capped here. */
-  contentText(key: string, text: string): void {
+  /** Records already serialised content text: redacted (unless `redacted` already), masked and capped here. */
+  contentText(key: string, text: string, redacted = false): void {
     try {
-      const { value, truncated } = prepareContent(text, key, settings.content);
+      const { value, truncated } = prepareContent(text, key, settings.content, redacted);
       this.attrs[key] = value;
       if (truncated) (this.truncated ??= []).push(key);
     } catch (err) {

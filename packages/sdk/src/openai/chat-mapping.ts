@@ -1,5 +1,5 @@
 import * as K from '@sightline/contracts/semconv';
-import { safeStringify } from '../content.ts';
+import { contentJson, redactSecrets, safeStringify } from '../content.ts';
 import type { LlmCall, Usage } from '../llm-call.ts';
 
 // OpenAI chat shapes, typed loosely on purpose: the wrapper must read every OpenAI-compatible
@@ -78,20 +78,42 @@ function noToolCalls(toolCalls: unknown): boolean {
   return toolCalls === undefined || toolCalls === null || (Array.isArray(toolCalls) && toolCalls.length === 0);
 }
 
+/** How {@link chatInputJson} and {@link chatOutputJson} treat the text they write. */
+export interface JsonOptions {
+  /** Redact secrets in every piece (then the whole needs no second scan). */
+  redact: boolean;
+  /** Stop once the JSON is this long: the size cap cuts the rest anyway. */
+  limit: number;
+}
+
+const VERBATIM: JsonOptions = { redact: false, limit: Infinity };
+
+/** A piece of content text as a JSON string literal (long text cut at the limit, secrets redacted). */
+export function textJson(text: string, o: JsonOptions): string {
+  return contentJson(text.length > o.limit ? text.slice(0, o.limit) : text, o.redact);
+}
+
+/** A piece serialised the general way, redacted as a whole. */
+export function pieceJson(value: unknown, o: JsonOptions): string {
+  const json = safeStringify(value);
+  return o.redact ? redactSecrets(json.length > o.limit ? json.slice(0, o.limit) : json) : json;
+}
+
 /**
  * `JSON.stringify(chatInputMessages(messages))`, written straight into one string: a plain text
- * message (the common case) costs one native string escape and no intermediate objects.
+ * message (the common case) costs one native string escape and no intermediate objects, and a
+ * text sent again (system prompt, earlier turns) is served already escaped and scanned.
  */
-export function chatInputJson(messages: unknown): string | undefined {
+export function chatInputJson(messages: unknown, o: JsonOptions = VERBATIM): string | undefined {
   if (!Array.isArray(messages)) return undefined;
   let json = '[';
-  for (let i = 0; i < messages.length; i++) {
+  for (let i = 0; i < messages.length && json.length <= o.limit; i++) {
     const m = messages[i] as Obj | undefined;
     if (i > 0) json += ',';
     const role = m?.role;
     if (typeof role === 'string' && role !== 'tool' && typeof m?.content === 'string' && typeof m.name !== 'string' && noToolCalls(m.tool_calls)) {
-      json += `{"role":${JSON.stringify(role)},"parts":[{"type":"text","content":${JSON.stringify(m.content)}}]}`;
-    } else json += safeStringify(chatInputMessage(m));
+      json += `{"role":${textJson(role, o)},"parts":[{"type":"text","content":${textJson(m.content, o)}}]}`;
+    } else json += pieceJson(chatInputMessage(m), o);
   }
   return `${json}]`;
 }
@@ -114,10 +136,10 @@ export function chatOutputMessages(choices: unknown): GenAIMessage[] {
 }
 
 /** `JSON.stringify(chatOutputMessages(choices))` written straight into one string (see {@link chatInputJson}). */
-export function chatOutputJson(choices: unknown): string {
+export function chatOutputJson(choices: unknown, o: JsonOptions = VERBATIM): string {
   if (!Array.isArray(choices)) return '[]';
   let json = '[';
-  for (let i = 0; i < choices.length; i++) {
+  for (let i = 0; i < choices.length && json.length <= o.limit; i++) {
     const c = choices[i] as Obj;
     const m = c?.message as Obj | undefined;
     if (i > 0) json += ',';
@@ -125,8 +147,8 @@ export function chatOutputJson(choices: unknown): string {
       m && typeof m === 'object' && typeof m.content === 'string' && typeof m.refusal !== 'string' && noToolCalls(m.tool_calls) &&
       !(str(m.reasoning_content) ?? str(m.reasoning))
     ) {
-      json += `{"role":${JSON.stringify(str(m.role) ?? 'assistant')},"parts":[{"type":"text","content":${JSON.stringify(m.content)}}],"finish_reason":${JSON.stringify(str(c.finish_reason) ?? '')}}`;
-    } else json += safeStringify(chatOutputMessage(c));
+      json += `{"role":${textJson(str(m.role) ?? 'assistant', o)},"parts":[{"type":"text","content":${textJson(m.content, o)}}],"finish_reason":${textJson(str(c.finish_reason) ?? '', o)}}`;
+    } else json += pieceJson(chatOutputMessage(c), o);
   }
   return `${json}]`;
 }

@@ -1,9 +1,9 @@
 import { ATTR_GEN_AI_OUTPUT_MESSAGES, ATTR_GEN_AI_RESPONSE_FINISH_REASONS, ATTR_GEN_AI_RESPONSE_ID, ATTR_GEN_AI_RESPONSE_MODEL, ATTR_OPENAI_RESPONSE_SERVICE_TIER } from '@sightline/contracts/semconv';
 import type { LlmCall } from '../llm-call.ts';
 import type { StreamObserver } from '../instrument.ts';
-import { safeStringify } from '../content.ts';
+import { contentOptions } from '../content.ts';
 import { settings } from '../settings.ts';
-import { openaiUsage, type GenAIMessage, type Part } from './chat-mapping.ts';
+import { openaiUsage, pieceJson, textJson, type GenAIMessage, type JsonOptions, type Part } from './chat-mapping.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -72,7 +72,7 @@ export function chatStreamObserver(call: LlmCall): StreamObserver<Obj> {
         const reasons = ordered.map((c) => c.finish).filter((r): r is string => !!r);
         if (reasons.length) call.set(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, reasons);
         else call.diagnose('stream_ended_without_finish_reason');
-        if (settings.content.capture) call.contentText(ATTR_GEN_AI_OUTPUT_MESSAGES, streamOutputJson(ordered));
+        if (settings.content.capture) call.contentText(ATTR_GEN_AI_OUTPUT_MESSAGES, streamOutputJson(ordered, contentOptions(settings.content)), true);
         if (usage) call.usage(openaiUsage(usage));
         else call.diagnose('stream_usage_missing');
       });
@@ -95,15 +95,15 @@ function addToolDeltas(acc: ChoiceAcc, deltas: Obj[]): void {
 }
 
 /** `JSON.stringify(choices.map(toMessage))`, a plain text answer written straight into one string. */
-export function streamOutputJson(choices: ChoiceAcc[]): string {
+export function streamOutputJson(choices: ChoiceAcc[], o: JsonOptions = { redact: false, limit: Infinity }): string {
   let json = '[';
-  for (let i = 0; i < choices.length; i++) {
+  for (let i = 0; i < choices.length && json.length <= o.limit; i++) {
     const acc = choices[i] as ChoiceAcc;
     if (i > 0) json += ',';
-    if (acc.reasoning || acc.tools) json += safeStringify(toMessage(acc));
+    if (acc.reasoning || acc.tools) json += pieceJson(toMessage(acc), o);
     else {
-      const parts = acc.hasText ? `{"type":"text","content":${JSON.stringify(acc.text)}}` : '';
-      json += `{"role":${JSON.stringify(acc.role)},"parts":[${parts}],"finish_reason":${JSON.stringify(acc.finish ?? '')}}`;
+      const parts = acc.hasText ? `{"type":"text","content":${textJson(acc.text, o)}}` : '';
+      json += `{"role":${textJson(acc.role, o)},"parts":[${parts}],"finish_reason":${textJson(acc.finish ?? '', o)}}`;
     }
   }
   return `${json}]`;

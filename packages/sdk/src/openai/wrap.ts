@@ -4,6 +4,7 @@ import { reportInternal } from '../diagnostics.ts';
 import { observeApiCall, observeStream } from '../instrument.ts';
 import { LlmCall } from '../llm-call.ts';
 import { detectServer, type ServerInfo } from '../provider-detect.ts';
+import { contentOptions } from '../content.ts';
 import { settings } from '../settings.ts';
 import { chatStreamObserver } from './chat-stream.ts';
 import { chatCallKey, chatInputJson, chatOutputJson, finishReasons, num, openaiUsage, recordOpenaiUsage } from './chat-mapping.ts';
@@ -140,8 +141,8 @@ function onChatValue(call: LlmCall, value: unknown): void {
 
 function recordChatRequestContent(call: LlmCall): void {
   if (!settings.content.capture) return;
-  const input = chatInputJson(call.input);
-  if (input !== undefined) call.contentText(K.ATTR_GEN_AI_INPUT_MESSAGES, input);
+  const input = chatInputJson(call.input, contentOptions(settings.content));
+  if (input !== undefined) call.contentText(K.ATTR_GEN_AI_INPUT_MESSAGES, input, true);
   const tools = (call.request as Obj).tools;
   if (Array.isArray(tools)) call.content(K.ATTR_GEN_AI_TOOL_DEFINITIONS, () => tools);
 }
@@ -154,7 +155,7 @@ function recordChatResponse(call: LlmCall): void {
   call.set(K.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, finishReasons(call.output));
   recordOpenaiUsage(call, res.usage);
   recordChatRequestContent(call);
-  if (settings.content.capture) call.contentText(K.ATTR_GEN_AI_OUTPUT_MESSAGES, chatOutputJson(call.output));
+  if (settings.content.capture) call.contentText(K.ATTR_GEN_AI_OUTPUT_MESSAGES, chatOutputJson(call.output, contentOptions(settings.content)), true);
 }
 
 function responsesCreate(client: object, orig: Method, server: ServerInfo): Method {
