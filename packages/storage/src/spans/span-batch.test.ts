@@ -5,7 +5,7 @@ import { pooledBufferCount } from './payload-buffers.ts';
 import { encodeSpanBatch, spanPayload } from './span-batch.ts';
 
 const rows = (n: number, content = 'hi "there"\n é 😀') =>
-  Array.from({ length: n }, (_, i) => makeSpanRow({ SpanId: `${i}`.padStart(16, '0'), InputContent: `${content} ${i}` }));
+  Array.from({ length: n }, (_, i) => makeSpanRow({ ProjectId: 'p_batch', TraceId: 'a'.repeat(32), SpanId: `${i}`.padStart(16, '0'), InputContent: `${content} ${i}` }));
 
 describe('encodeSpanBatch and spanPayload', () => {
   it('encode each span to the same line as encodeSpan, with the same identity fields', () => {
