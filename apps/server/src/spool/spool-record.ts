@@ -4,27 +4,30 @@ import { encodeSpan, type EncodedSpan } from '@sightline/storage';
 /**
  * The payload of one spool record: a batch of encoded spans.
  *
- * Layout: `0x01 | u32 identitiesLength | identities JSON | lines`, where identities is
- * `[[projectId, traceId, spanId, timestamp], ...]` and lines are the spans' JSONCompactEachRow
- * lines, each ending in a newline. The lines are what ClickHouse receives: draining the spool
- * never parses or re-encodes a span. Records written before this layout are JSON arrays of
- * SpanRow (first byte `[`) and are still read.
+ * Layout: `0x02 | u32 identitiesLength | identities JSON | (u32 lineLength | line)*`, where
+ * identities is `[[projectId, traceId, spanId, timestamp], ...]` and each line is a span's insert
+ * line exactly as `encodeSpan` made it. Lines are what ClickHouse receives: draining the spool never
+ * parses or re-encodes a span, and since each carries its length, a line may hold any bytes (an
+ * encoding other than JSON lines included). Still read: 0x01 records (the same with each line ended
+ * by a newline instead of prefixed by its length) and JSON arrays of SpanRow (first byte `[`).
  */
-const VERSION = 0x01;
+const VERSION = 0x02;
+const NEWLINE_LINES = 0x01;
 const LEGACY_JSON = 0x5b; // '['
 const NEWLINE = 0x0a;
 
 export function encodeRecord(spans: readonly EncodedSpan[]): Buffer {
   const ids = Buffer.from(JSON.stringify(spans.map((s) => [s.projectId, s.traceId, s.spanId, s.timestamp])), 'utf8');
   let size = 5 + ids.byteLength;
-  for (const s of spans) size += s.line.byteLength + 1;
+  for (const s of spans) size += 4 + s.line.byteLength;
   const out = Buffer.allocUnsafe(size);
   out[0] = VERSION;
   out.writeUInt32LE(ids.byteLength, 1);
   let at = 5 + ids.copy(out, 5);
   for (const s of spans) {
+    out.writeUInt32LE(s.line.byteLength, at);
+    at += 4;
     at += s.line.copy(out, at);
-    out[at++] = NEWLINE;
   }
   return out;
 }
@@ -35,7 +38,7 @@ export function encodeRecord(spans: readonly EncodedSpan[]): Buffer {
  * event loop). Two records alike in both hold the same spans, which insertSpans stores once anyway.
  */
 export function recordIdentity(payload: Buffer): Buffer {
-  if (payload[0] !== VERSION || payload.byteLength < 5) return payload;
+  if ((payload[0] !== VERSION && payload[0] !== NEWLINE_LINES) || payload.byteLength < 5) return payload;
   return payload.subarray(0, Math.min(payload.byteLength, 5 + payload.readUInt32LE(1)));
 }
 
@@ -46,16 +49,28 @@ export function isLegacyRecord(payload: Buffer): boolean {
 /** The spans of a record; their lines are views into `payload`, not copies. */
 export function decodeRecord(payload: Buffer): EncodedSpan[] {
   if (payload[0] === LEGACY_JSON) return (JSON.parse(payload.toString('utf8')) as SpanRow[]).map(encodeSpan);
-  if (payload[0] !== VERSION || payload.byteLength < 5) throw new Error(`unknown spool record format (first byte ${payload[0] ?? 'none'})`);
+  const version = payload[0];
+  if ((version !== VERSION && version !== NEWLINE_LINES) || payload.byteLength < 5) throw new Error(`unknown spool record format (first byte ${version ?? 'none'})`);
   const idsEnd = 5 + payload.readUInt32LE(1);
   const ids = JSON.parse(payload.toString('utf8', 5, idsEnd)) as [string, string, string, string][];
   const spans: EncodedSpan[] = [];
   let at = idsEnd;
   for (const [projectId, traceId, spanId, timestamp] of ids) {
-    const end = payload.indexOf(NEWLINE, at);
-    if (end < 0) throw new Error('spool record holds fewer lines than spans');
-    spans.push({ projectId, traceId, spanId, timestamp, line: payload.subarray(at, end) });
-    at = end + 1;
+    let start: number;
+    let end: number;
+    if (version === VERSION) {
+      if (at + 4 > payload.byteLength) throw new Error('spool record holds fewer lines than spans');
+      start = at + 4;
+      end = start + payload.readUInt32LE(at);
+      if (end > payload.byteLength) throw new Error('spool record line runs past the record');
+      at = end;
+    } else {
+      start = at;
+      end = payload.indexOf(NEWLINE, at);
+      if (end < 0) throw new Error('spool record holds fewer lines than spans');
+      at = end + 1;
+    }
+    spans.push({ projectId, traceId, spanId, timestamp, line: payload.subarray(start, end) });
   }
   return spans;
 }

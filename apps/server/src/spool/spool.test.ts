@@ -159,6 +159,30 @@ describe('Spool', () => {
     spool.close();
   });
 
+  it('keeps lines of any bytes (newlines included) and still reads newline-ended records of the previous layout', async () => {
+    const dir = freshDir();
+    const old = new SegmentLog(join(dir, 'segments'));
+    old.open();
+    // Layout 0x01: ids, then each line followed by a newline.
+    const oldLines = ['["p","a1"]', '["p","a2"]'];
+    const ids = Buffer.from(JSON.stringify([['p', 't1', 's1', '1'], ['p', 't1', 's2', '2']]));
+    const header = Buffer.alloc(5);
+    header[0] = 0x01;
+    header.writeUInt32LE(ids.byteLength, 1);
+    await old.append([Buffer.concat([header, ids, Buffer.from(oldLines.map((l) => `${l}\n`).join(''))])]);
+    old.close();
+
+    const spool = new Spool(dir);
+    spool.open();
+    const binary = Buffer.from([0x0a, 0x00, 0xff, 0x0a, 0x22]);
+    await spool.appendEncoded([{ projectId: 'p', traceId: 't2', spanId: 's3', timestamp: '3', line: binary }]);
+    const batch = (await spool.nextBatch(10))!;
+    expect(batch.rows.map((r) => r.spanId)).toEqual(['s1', 's2', 's3']);
+    expect(batch.rows.slice(0, 2).map((r) => r.line.toString('utf8'))).toEqual(oldLines);
+    expect(batch.rows[2]!.line.equals(binary)).toBe(true);
+    spool.close();
+  });
+
   it('still reads records written as JSON rows by an earlier version', async () => {
     const dir = freshDir();
     const legacy = new SegmentLog(join(dir, 'segments'));
