@@ -38,10 +38,6 @@ function sdkMode(sdk: Sdk) {
   return { call: () => drive(client), flush: () => sdk.flush() };
 }
 
-const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }))] });
-provider.register();
-const tracer = provider.getTracer('bench');
-const plainClient = make();
 
 async function drive(c: OpenAI, messages = messagesFor()): Promise<string> {
   if (!stream) {
@@ -80,12 +76,19 @@ interface ModeRun {
   call: () => Promise<unknown>;
   flush: () => Promise<void>;
 }
+// The SDKs start first, each with a private provider: started after a registered global provider
+// they would join it, and every span would go through every pipeline.
+const sdkModes: Record<string, ModeRun> = { current: sdkMode(current) };
+if (basePath) sdkModes.base = sdkMode((await import(basePath)) as Sdk);
+const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }))] });
+provider.register();
+const tracer = provider.getTracer('bench');
+const plainClient = make();
 const modes: Record<string, ModeRun> = {
   unwrapped: { call: () => drive(plainClient), flush: async () => undefined },
   bare: { call: bareSpan, flush: () => provider.forceFlush() },
-  current: sdkMode(current),
+  ...sdkModes,
 };
-if (basePath) modes.base = sdkMode((await import(basePath)) as Sdk);
 const measured = Object.keys(modes).filter((m) => m !== 'unwrapped');
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 

@@ -70,11 +70,12 @@ let recentNext = 0;
 /**
  * `text` as a JSON string literal, secrets redacted when `redact` (see {@link redactSecrets}).
  * Only used for text that ends up inside a content attribute whose whole text is then not scanned
- * again ({@link prepareContent} with `redacted`).
+ * again ({@link prepareContent} with `redacted`). `fresh`: text that cannot have been seen before
+ * (a model's answer) is not looked up, only remembered for when it comes back as a later turn.
  */
-export function contentJson(text: string, redact: boolean): string {
+export function contentJson(text: string, redact: boolean, fresh = false): string {
   const rememberable = text.length >= RECENT_MIN_CHARS && text.length <= RECENT_MAX_CHARS;
-  if (rememberable) {
+  if (rememberable && !fresh) {
     for (let i = 0; i < recentText.length; i++) if (recentText[i] === text) return recentJson[i] as string;
   }
   if (!redact) return JSON.stringify(text);

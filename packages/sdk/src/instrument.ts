@@ -158,8 +158,6 @@ function observeIterator<T>(it: AsyncIterator<T>, call: LlmCall, observer: Strea
 class ObservedIterator<T> implements AsyncIterator<T>, AsyncIterable<T> {
   private readonly onResult: (r: IteratorResult<T>) => void;
   private readonly onError: (err: unknown) => void;
-  /** Present only when the provider's iterator has one, as on the iterator it stands for. */
-  throw?: (e?: unknown) => Promise<IteratorResult<T>>;
 
   constructor(
     private readonly it: AsyncIterator<T>,
@@ -168,10 +166,11 @@ class ObservedIterator<T> implements AsyncIterator<T>, AsyncIterable<T> {
   ) {
     this.onResult = (r) => this.observe(r);
     this.onError = (err) => call.fail(err);
-    if (it.throw) {
-      const t = it.throw.bind(it);
-      this.throw = (e?: unknown) => t(e);
-    }
+  }
+
+  /** Delegated as is (provider streams are async generators, which have it). */
+  throw(e?: unknown): Promise<IteratorResult<T>> {
+    return this.it.throw ? this.it.throw(e) : Promise.reject(e instanceof Error ? e : new Error(String(e)));
   }
 
   next(value?: unknown): Promise<IteratorResult<T>> {

@@ -88,9 +88,12 @@ export interface JsonOptions {
 
 const VERBATIM: JsonOptions = { redact: false, limit: Infinity };
 
-/** A piece of content text as a JSON string literal (long text cut at the limit, secrets redacted). */
-export function textJson(text: string, o: JsonOptions): string {
-  return contentJson(text.length > o.limit ? text.slice(0, o.limit) : text, o.redact);
+/**
+ * A piece of content text as a JSON string literal (long text cut at the limit, secrets redacted).
+ * `fresh`: a model's answer, new by nature (see {@link contentJson}).
+ */
+export function textJson(text: string, o: JsonOptions, fresh = false): string {
+  return contentJson(text.length > o.limit ? text.slice(0, o.limit) : text, o.redact, fresh);
 }
 
 /** A piece serialised the general way, redacted as a whole. */
@@ -147,7 +150,7 @@ export function chatOutputJson(choices: unknown, o: JsonOptions = VERBATIM): str
       m && typeof m === 'object' && typeof m.content === 'string' && typeof m.refusal !== 'string' && noToolCalls(m.tool_calls) &&
       !(str(m.reasoning_content) ?? str(m.reasoning))
     ) {
-      json += `{"role":${textJson(str(m.role) ?? 'assistant', o)},"parts":[{"type":"text","content":${textJson(m.content, o)}}],"finish_reason":${textJson(str(c.finish_reason) ?? '', o)}}`;
+      json += `{"role":${textJson(str(m.role) ?? 'assistant', o)},"parts":[{"type":"text","content":${textJson(m.content, o, true)}}],"finish_reason":${textJson(str(c.finish_reason) ?? '', o)}}`;
     } else json += pieceJson(chatOutputMessage(c), o);
   }
   return `${json}]`;

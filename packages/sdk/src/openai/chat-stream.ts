@@ -102,7 +102,7 @@ export function streamOutputJson(choices: ChoiceAcc[], o: JsonOptions = { redact
     if (i > 0) json += ',';
     if (acc.reasoning || acc.tools) json += pieceJson(toMessage(acc), o);
     else {
-      const parts = acc.hasText ? `{"type":"text","content":${textJson(acc.text, o)}}` : '';
+      const parts = acc.hasText ? `{"type":"text","content":${textJson(acc.text, o, true)}}` : '';
       json += `{"role":${textJson(acc.role, o)},"parts":[${parts}],"finish_reason":${textJson(acc.finish ?? '', o)}}`;
     }
   }
