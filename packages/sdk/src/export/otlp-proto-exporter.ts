@@ -97,10 +97,14 @@ export class SightlineProtoExporter implements SpanExporter {
     let from = 0;
     let error: Error | undefined;
     while (from < spans.length) {
-      let to = from;
-      let bytes = 0;
-      do bytes += estimateSpanBytes(spans[to++] as ReadableSpan);
-      while (to < spans.length && bytes + estimateSpanBytes(spans[to] as ReadableSpan) <= limit);
+      let to = from + 1;
+      let bytes = estimateSpanBytes(spans[from] as ReadableSpan);
+      // Each span is sized once: a span that does not fit opens the next request.
+      for (; to < spans.length; to++) {
+        const size = estimateSpanBytes(spans[to] as ReadableSpan);
+        if (bytes + size > limit) break;
+        bytes += size;
+      }
       // Yield between requests: one batch never holds the event loop for more than one slice.
       if (from > 0) await new Promise<void>((r) => setImmediate(r));
       const err = await this.sendSlice(spans.slice(from, to));
