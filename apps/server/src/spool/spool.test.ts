@@ -211,6 +211,30 @@ describe('Spool', () => {
   });
 });
 
+describe('SegmentLog', () => {
+  it('gives back records it appended from memory until they are released, and from disk past its memory bound', async () => {
+    const dir = freshDir();
+    const log = new SegmentLog(join(dir, 'segments'), undefined, 10);
+    log.open();
+    const start = log.end();
+    const small = Buffer.from('0123456789'); // fits the 10-byte bound
+    const next = await log.append([small, Buffer.from('abcdef')]); // the second does not fit
+    const segment = join(dir, 'segments', readdirSync(join(dir, 'segments'))[0]!);
+    // Overwrite both records' bytes on disk: what memory still holds shows through, the rest does not.
+    const fd = openSync(segment, 'r+');
+    writeSync(fd, Buffer.from('XXXXXXXXXX'), 0, 10, 8);
+    writeSync(fd, Buffer.from('YYYYYY'), 0, 6, 8 + 10 + 8);
+    closeSync(fd);
+    const first = log.read(start)!;
+    expect(first.payload.toString()).toBe('0123456789');
+    expect(log.read(first.next)!.payload.toString()).toBe('YYYYYY');
+    expect(log.read(next)).toBeNull();
+    log.releaseBefore(first.next);
+    expect(log.read(start)!.payload.toString()).toBe('XXXXXXXXXX');
+    log.close();
+  });
+});
+
 describe('Spool lock', () => {
   it('refuses a second open of the same directory while the first is open, and allows it after close', () => {
     const dir = freshDir();
