@@ -1,6 +1,6 @@
 import type { Session } from 'chdb';
 import { StorageError, describeCause } from '../errors.ts';
-import { QUERY_SETTINGS, assertTableName, insertSettings, type Driver } from '../driver.ts';
+import { LINE_INSERT_SETTINGS, QUERY_SETTINGS, assertTableName, insertSettings, type Driver } from '../driver.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
 
 /**
@@ -97,7 +97,7 @@ class ChdbDriver implements Driver {
         values: payload,
         format: 'JSONCompactEachRow',
         columns,
-        settings: insertSettings(opts?.dedupToken),
+        settings: { ...insertSettings(opts?.dedupToken), ...LINE_INSERT_SETTINGS },
       });
     } catch (cause) {
       throw new StorageError('INSERT_FAILED', `insert into ${table} failed (${exceptionName(cause)})`, { cause });

@@ -1,6 +1,6 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { StorageError, describeCause } from '../errors.ts';
-import { QUERY_SETTINGS, assertTableName, insertSettings, type Driver } from '../driver.ts';
+import { LINE_INSERT_SETTINGS, QUERY_SETTINGS, assertTableName, insertSettings, type Driver } from '../driver.ts';
 
 export interface ServerDriverOptions {
   url: string;
@@ -63,6 +63,10 @@ class ServerDriver implements Driver {
   }
 
   async insert(table: string, rows: readonly object[], opts?: { dedupToken?: string }): Promise<void> {
+    await this.#insertRows(table, rows, insertSettings(opts?.dedupToken));
+  }
+
+  async #insertRows(table: string, rows: readonly object[], settings: Record<string, string | number>): Promise<void> {
     this.#assertOpen();
     if (rows.length === 0) return;
     try {
@@ -70,7 +74,7 @@ class ServerDriver implements Driver {
         table: assertTableName(table),
         values: rows as object[],
         format: 'JSONEachRow',
-        clickhouse_settings: insertSettings(opts?.dedupToken) as ClickHouseSettings,
+        clickhouse_settings: settings as ClickHouseSettings,
       });
     } catch (cause) {
       const text = cause instanceof Error ? cause.message : String(cause);
@@ -90,7 +94,7 @@ class ServerDriver implements Driver {
       columns.forEach((column, i) => (row[column] = values[i]));
       rows.push(row);
     }
-    await this.insert(table, rows, opts);
+    await this.#insertRows(table, rows, { ...insertSettings(opts?.dedupToken), ...LINE_INSERT_SETTINGS });
   }
 
   async command(sql: string, params?: Record<string, unknown>): Promise<void> {
