@@ -46,7 +46,7 @@ function otlpSpan(i: number, startMs: number): DecodedSpan {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
-export async function runCostBench(opts: { spans?: number; log?: (l: string) => void } = {}): Promise<CostBenchFigures> {
+export async function runCostBench(opts: { spans?: number; log?: ((l: string) => void) | undefined } = {}): Promise<CostBenchFigures> {
   const n = opts.spans ?? 50_000;
   const log = opts.log ?? (() => undefined);
   const book = createPriceBook();

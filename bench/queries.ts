@@ -30,7 +30,7 @@ export interface QueryBenchFigures {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
-export async function runQueryBench(opts: { spans?: number; runs?: number; log?: (line: string) => void } = {}): Promise<QueryBenchFigures> {
+export async function runQueryBench(opts: { spans?: number; runs?: number; log?: ((line: string) => void) | undefined } = {}): Promise<QueryBenchFigures> {
   const spans = opts.spans ?? 1_000_000;
   const runs = opts.runs ?? 9;
   const log = opts.log ?? (() => undefined);

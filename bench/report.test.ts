@@ -34,6 +34,13 @@ const run: BenchRun = {
       },
     },
     { id: 'cost', bench: 'cost', seconds: 3, loadBefore: 1, loadAfter: 1, error: 'exit 1\nError: boom' },
+    {
+      id: 'viewer', bench: 'viewer', seconds: 20, loadBefore: 1, loadAfter: 1, carriedFrom: '`pnpm bench` at 2026-11-22 23:00 UTC (commit 0ld0ne)',
+      figures: {
+        firstPageGzipBytes: 40_000, totalGzipBytes: 60_000, cssGzipBytes: 3_000, firstPageBudgetBytes: 61_440, totalBudgetBytes: 122_880,
+        firstPageBudgetRatio: 0.65, totalBudgetRatio: 0.49, chunks: [], buildMs: 900,
+      },
+    },
   ],
 };
 
@@ -69,6 +76,10 @@ describe('renderReport', () => {
     expect(md).toContain('| 4 | request latency p95 | ≤ 250 ms | 120.0 ms | PASS |');
     expect(md).toContain('| cost | 3 | 1.00 → 1.00 | FAILED |');
     expect(md).toContain('### cost failed\n\n```\nexit 1\nError: boom\n```');
+  });
+
+  it('names the earlier run a carried benchmark comes from', () => {
+    expect(md).toContain('| viewer | 20 | 1.00 → 1.00 | ok, in `pnpm bench` at 2026-11-22 23:00 UTC (commit 0ld0ne) |');
   });
 
   it('is a pure function of the figures', () => {

@@ -32,6 +32,8 @@ interface JobBase {
   loadAfter: number;
   /** Set when the child failed: the last lines of its output. */
   error?: string;
+  /** Set when the figures come from an earlier run (`pnpm bench --keep=RAW.json`): which run. */
+  carriedFrom?: string;
 }
 
 export type JobResult = { [B in BenchName]: JobBase & { bench: B; figures?: FiguresOf[B] } }[BenchName];
@@ -117,7 +119,7 @@ export function renderReport(run: BenchRun): string {
     '',
     table(
       ['benchmark', 'seconds', '1-min load before → after', 'outcome'],
-      run.jobs.map((j) => [j.id, num(j.seconds, 0), `${num(j.loadBefore, 2)} → ${num(j.loadAfter, 2)}`, j.error === undefined ? 'ok' : 'FAILED']),
+      run.jobs.map((j) => [j.id, num(j.seconds, 0), `${num(j.loadBefore, 2)} → ${num(j.loadAfter, 2)}`, j.error !== undefined ? 'FAILED' : j.carriedFrom !== undefined ? `ok, in ${j.carriedFrom}` : 'ok']),
     ),
   );
   for (const j of failed) out.push('', `### ${j.id} failed`, '', '```', (j.error ?? '').trim(), '```');

@@ -1,6 +1,8 @@
 // `pnpm bench`: runs every benchmark in turn, each in a child process, and writes BENCHMARKS.md.
 //   pnpm bench [--quick] [--only=storage,queries,sdk,ingest,viewer,alerts,cost] [--spans10m] [--out=FILE]
 //   pnpm bench --render=RAW.json   (re-renders the Markdown from the raw figures a run saved)
+//   pnpm bench --only=sdk,ingest --keep=RAW.json   (measures those again; every other run's figures
+//     come from the earlier run's raw file, and the report names that run beside them)
 // --quick: small sizes, a smoke check of the whole pipeline in a few minutes (figures not comparable).
 // --spans10m: adds the storage and query runs at 10M spans (long: synthesis and merges take minutes).
 import { execFileSync, spawn } from 'node:child_process';
@@ -75,6 +77,16 @@ function runJob(job: BenchJob, workDir: string): Promise<{ figures?: unknown; er
   });
 }
 
+/** The finished runs of an earlier run's raw file that this run does not measure again. */
+function carriedJobs(rawPath: string | undefined, plan: BenchJob[]): JobResult[] {
+  if (rawPath === undefined) return [];
+  const earlier = JSON.parse(readFileSync(rawPath, 'utf8')) as BenchRun;
+  const measured = new Set(plan.map((j) => j.id));
+  return earlier.jobs
+    .filter((j) => j.figures !== undefined && j.error === undefined && !measured.has(j.id))
+    .map((j) => ({ ...j, carriedFrom: j.carriedFrom ?? `\`${earlier.command}\` at ${earlier.startedAt} (commit ${earlier.revision})` }));
+}
+
 async function main(): Promise<number> {
   const render = arg('render');
   if (render !== undefined) {
@@ -96,6 +108,10 @@ async function main(): Promise<number> {
   // The raw figures, so the report can be re-rendered (--render=FILE) without measuring again.
   const rawPath = join(tmpdir(), `sightline-bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
   const jobs: JobResult[] = [];
+  const carried = carriedJobs(arg('keep'), plan);
+  // Report order: that of a full run, so sections list their sizes in the same order every time.
+  const order = benchPlan({ quick, spans10m: true }).map((j) => j.id);
+  const ordered = (list: JobResult[]) => [...list].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
 
   // Written after every benchmark, so a run stopped part-way still leaves a complete report of what
   // finished, saying what did not run.
@@ -113,7 +129,9 @@ async function main(): Promise<number> {
     }
     const failed = jobs.filter((j) => j.error !== undefined);
     if (failed.length > 0) notes.push(`Incomplete: ${failed.map((j) => j.id).join(', ')} failed (see the run log at the end).`);
-    const run: BenchRun = { command, startedAt: utc(started), finishedAt: utc(new Date()), revision, notes, machine, loadStart, loadEnd, versions, jobs };
+    for (const j of carried) notes.push(`Not measured in this run: ${j.id}; its figures are those of ${j.carriedFrom ?? 'an earlier run'}.`);
+    const all = ordered([...jobs, ...carried]);
+    const run: BenchRun = { command, startedAt: utc(started), finishedAt: utc(new Date()), revision, notes, machine, loadStart, loadEnd, versions, jobs: all };
     writeFileSync(outPath, renderReport(run));
     writeFileSync(rawPath, `${JSON.stringify(run, null, 2)}\n`);
     return failed.length;

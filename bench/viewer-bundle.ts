@@ -46,7 +46,7 @@ function viteBuild(outDir: string): Promise<void> {
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
 /** Builds into a temporary directory (apps/viewer/dist is left alone) and reads the build's own report. */
-export async function runViewerBundleBench(opts: { log?: (l: string) => void } = {}): Promise<ViewerBundleFigures> {
+export async function runViewerBundleBench(opts: { log?: ((l: string) => void) | undefined } = {}): Promise<ViewerBundleFigures> {
   const log = opts.log ?? (() => {});
   const outDir = mkdtempSync(join(tmpdir(), 'sightline-viewer-bench-'));
   try {
