@@ -2,7 +2,7 @@
 // process that first measures the unwrapped client, so every "added" figure is a same-process
 // difference; the LLM server and the OTLP sink run in processes of their own.
 //
-//   pnpm tsx --conditions=@sightline/source bench/sdk-overhead.ts [--rounds 3] [--calls 400] [--quick]
+//   pnpm tsx --conditions=@sightline/source bench/sdk-overhead.ts [--rounds 3] [--calls 400] [--blocks 5] [--modes bare-otel,sightline] [--plain-only] [--quick]
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Mode } from './sdk-bench-modes.ts';
@@ -171,6 +171,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   void runSdkBench({
     rounds: arg('rounds') ?? (quick ? 1 : 3),
     calls: arg('calls') ?? (quick ? 200 : 400),
+    ...(arg('blocks') !== undefined ? { blocks: arg('blocks') as number } : {}),
     stallMs: arg('stall-ms') ?? (quick ? 1000 : 2000),
     rate: arg('rate') ?? 5000,
     ...(arg('warmup') !== undefined ? { warmup: arg('warmup') as number } : {}),

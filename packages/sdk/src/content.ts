@@ -51,9 +51,15 @@ export function redactSecrets(text: string): string {
 
 const SCAN_SLACK = 8192;
 
+let optionsOf: { policy: ContentPolicy; options: { redact: boolean; limit: number } } | undefined;
+
 /** Options for serialisers that redact piece by piece: redact per policy, stop past the cap plus slack. */
 export function contentOptions(policy: ContentPolicy): { redact: boolean; limit: number } {
-  return { redact: policy.redactSecrets, limit: policy.maxAttributeBytes + SCAN_SLACK };
+  // The policy object changes only with init() or a test capture: one options object per policy.
+  if (optionsOf?.policy !== policy) {
+    optionsOf = { policy, options: { redact: policy.redactSecrets, limit: policy.maxAttributeBytes + SCAN_SLACK } };
+  }
+  return optionsOf.options;
 }
 
 // Content repeats between calls: a system prompt on every call, and a conversation's earlier turns

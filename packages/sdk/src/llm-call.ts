@@ -145,11 +145,6 @@ export class LlmCall {
     return (this.current ??= this.startSpan());
   }
 
-  /** The span if it exists already (a late-span call's appears when it is sealed). */
-  get existingSpan(): Span | undefined {
-    return this.current;
-  }
-
   private startSpan(): Span {
     const attributes = this.startAttrs ?? {};
     this.startAttrs = undefined;
