@@ -4,6 +4,7 @@ import { traceIndexMigration } from './0002-trace-index.ts';
 import { rollupsMigration } from './0003-rollups.ts';
 import { rollupProjectionsMigration } from './0004-rollup-projections.ts';
 import { rollupModelProjectionsMigration } from './0005-rollup-model-projections.ts';
+import { spansCompactPartsMigration } from './0006-spans-compact-parts.ts';
 import { projectsKeysMigration } from './0100-projects-keys.ts';
 import { priceOverridesMigration } from './0200-price-overrides.ts';
 import { priceTableStateMigration } from './0201-price-table-state.ts';
@@ -21,6 +22,7 @@ export const MIGRATIONS: Migration[] = [
   rollupsMigration,
   rollupProjectionsMigration,
   rollupModelProjectionsMigration,
+  spansCompactPartsMigration,
   projectsKeysMigration,
   priceOverridesMigration,
   priceTableStateMigration,
