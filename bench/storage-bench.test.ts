@@ -16,4 +16,13 @@ describe('storage benchmark (smoke)', () => {
       ['errorRateByModel', 'p95LatencyByModel', 'spendByModelHour', 'traceDetail', 'traceList'].sort(),
     );
   }, 300_000);
+
+  it('measures the insert alone with --insert-only (no synthesis, no queries)', async () => {
+    const figures = await runStorageBench({ spans: 20_000, insertRows: 3_000, batchSize: 1_000, inFlight: 3, insertOnly: true });
+    expect(figures.insertRowsPerSec).toBeGreaterThan(0);
+    expect(figures.insertCpuUsPerRow).toBeGreaterThan(0);
+    expect(figures.spans).toBe(0);
+    expect(figures.queryMedianMs).toEqual({});
+    expect(Object.keys(figures.targets).sort()).toEqual(['insertRowsPerSec', 'insertRowsPerSecAllCores']);
+  }, 120_000);
 });
