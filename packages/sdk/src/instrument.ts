@@ -63,12 +63,17 @@ function hookResult(call: LlmCall, result: unknown, onValue: OnValue): void {
     const parse = result.parseResponse;
     result.parseResponse = function observedParse(c: unknown, props: unknown): unknown {
       const parsed = parse.call(result, c, props) as unknown;
-      if (parsed && typeof (parsed as PromiseLike<unknown>).then === 'function') {
-        (parsed as Promise<unknown>).then(
-          (value) => deliver(call, value, onValue),
-          (err: unknown) => call.fail(err),
-        );
-      } else deliver(call, parsed, onValue);
+      try {
+        if (parsed && typeof (parsed as PromiseLike<unknown>).then === 'function') {
+          (parsed as Promise<unknown>).then(
+            (value) => deliver(call, value, onValue),
+            (err: unknown) => call.fail(err),
+          );
+        } else deliver(call, parsed, onValue);
+      } catch (err) {
+        // A thenable whose then() throws: the app gets it unchanged and sees that for itself.
+        reportInternal('observing a parsed response', err);
+      }
       return parsed;
     };
     result.responsePromise.then(undefined, (err: unknown) => call.fail(err));
