@@ -62,12 +62,14 @@ export async function runStorageBench(opts: StorageBenchOptions = {}): Promise<S
   try {
     await migrate(driver, { retentionDays: 30 });
 
-    // 1. Insert rate through the real path (validation, de-duplication, JSONEachRow into chDB).
+    // 1. Insert rate through the real path (validation, de-duplication, JSONCompactEachRow into chDB);
+    // background merges of the inserted parts run meanwhile and their CPU counts, as in production.
     const base = spanRow({ ProjectId: 'bench_insert' });
     const sample = jsSpanBatch(base, 1, 0)[0];
     const avgRowBytes = Buffer.byteLength(JSON.stringify(sample));
-    // Batches are built up front (the ingest path has them decoded already); two in flight at a time,
-    // as with concurrent ingest requests, so JSON encoding overlaps the engine's parsing.
+    // Batches are built up front (the ingest path has them decoded already), their contents drawn from
+    // one batch-sized pool (see jsSpanBatch); `inFlight` (two) at a time, as with concurrent ingest
+    // requests, so JSON encoding overlaps the engine's parsing.
     const batches: SpanRow[][] = [];
     const pool = jsContentPool(Math.min(batchSize, insertRows));
     for (let done = 0; done < insertRows; done += batchSize) {
