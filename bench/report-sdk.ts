@@ -26,7 +26,8 @@ export function sdkSection(figures: ModeFigures[], opts: Record<string, unknown>
       `after a JIT warm-up of ${n('warmup', 2000)} calls each, ` +
       'so every "added" figure is a paired same-process difference. CPU blocks use an in-process canned response (socket noise on a loaded ' +
       '2-core box would bury tens of µs); "added wall over loopback" calls the OpenAI-compatible server in a separate process. ' +
-      'Export goes over OTLP/HTTP to a sink in another process and is included in "added CPU" (final flush included). ' +
+      'Export goes over OTLP/HTTP to a sink in another process and is included in "added CPU" (final flush included); ' +
+      'each block ends with a young-generation collection, so a block\'s garbage is charged to the block that made it. ' +
       `Event-loop stall: p99 of \`monitorEventLoopDelay\` under open-loop load at 5,000 calls/s for ${n('stallMs', 2000)} ms (in-process canned responses). ` +
       'Heap growth: `heapUsed` after GC, end minus start. ' +
       `Median over ${n('rounds', 3)} rounds (a fresh worker each) with [min–max]; ratio: added CPU ÷ the bare OTel span's added CPU in the same run.`,
