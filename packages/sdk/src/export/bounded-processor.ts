@@ -35,15 +35,22 @@ export function estimateSpanBytes(span: ReadableSpan): number {
  */
 export class BoundedBatchProcessor implements SpanProcessor {
   private queuedBytes = 0;
+  // Sizes of queued spans in queue order: the batch processor exports from the front, so a batch's
+  // bytes are the next `spans.length` sizes. Cheaper than sizing each span again on release (by
+  // then it is cold in memory) and than a WeakMap entry per span (work for every collection).
+  private sizes: number[] = [];
+  private head = 0;
+  private readonly maxQueueSize: number;
   private readonly inner: BatchSpanProcessor;
 
   constructor(exporter: SpanExporter, private readonly options: BoundedProcessorOptions) {
+    // The byte budget is the binding limit; the count limit only guards against tiny-span floods.
+    this.maxQueueSize = Math.max(options.maxExportBatchSize, 100_000);
     this.inner = new BatchSpanProcessor(new AccountingExporter(exporter, (spans, ok) => this.release(spans, ok)), {
       maxExportBatchSize: options.maxExportBatchSize,
       scheduledDelayMillis: options.scheduledDelayMillis,
       exportTimeoutMillis: options.exportTimeoutMillis,
-      // The byte budget is the binding limit; the count limit only guards against tiny-span floods.
-      maxQueueSize: Math.max(options.maxExportBatchSize, 100_000),
+      maxQueueSize: this.maxQueueSize,
     });
   }
 
@@ -55,11 +62,13 @@ export class BoundedBatchProcessor implements SpanProcessor {
     try {
       if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
       const size = estimateSpanBytes(span);
-      if (this.queuedBytes + size > this.options.maxQueueBytes) {
+      // Refused here, counted, before the batch processor's own count limit could drop it unseen.
+      if (this.queuedBytes + size > this.options.maxQueueBytes || this.sizes.length - this.head >= this.maxQueueSize) {
         dropCounters.spansDroppedForMemory++;
         return;
       }
       this.queuedBytes += size;
+      this.sizes.push(size);
       this.inner.onEnd(span);
     } catch (err) {
       reportInternal('queueing a span for export', err);
@@ -80,9 +89,13 @@ export class BoundedBatchProcessor implements SpanProcessor {
   }
 
   private release(spans: ReadableSpan[], ok: boolean): void {
-    // Sizes are recomputed rather than remembered per span: an ended span's attributes no longer
-    // change, and a WeakMap entry per span costs the garbage collector more than the sum.
-    for (const span of spans) this.queuedBytes -= estimateSpanBytes(span);
+    const end = Math.min(this.head + spans.length, this.sizes.length);
+    for (let i = this.head; i < end; i++) this.queuedBytes -= this.sizes[i] as number;
+    this.head = end;
+    if (this.head > 4096 && this.head * 2 > this.sizes.length) {
+      this.sizes = this.sizes.slice(this.head);
+      this.head = 0;
+    }
     if (this.queuedBytes < 0) this.queuedBytes = 0;
     if (!ok) {
       dropCounters.exportFailures++;
