@@ -4,7 +4,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wrapOpenAI } from './openai/wrap.ts';
 import { FakeLlmServer } from './test/fake-llm-server.ts';
-import { chatCompletion } from './test/fixtures.ts';
+import { chatCompletion, chatStream } from './test/fixtures.ts';
 import { createTestCapture, type TestCapture } from './testing.ts';
 
 v8.setFlagsFromString('--expose-gc');
@@ -38,4 +38,22 @@ describe('results the app never reads', () => {
     expect(span?.name).toBe('chat gpt-4o-mini');
     expect(JSON.parse(String(span?.attributes['sightline.diagnostics']))).toContain('result_not_consumed');
   });
+
+  it('does not end a stream early when the promise that delivered it is collected', async () => {
+    capture.reset();
+    server.script('/v1/chat/completions', chatStream(['Hello', ' world']));
+    // The app keeps the stream and drops the promise it came from (as `await` does).
+    const stream = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    for (let i = 0; i < 10; i++) {
+      gc();
+      await sleep(20);
+    }
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('Hello world');
+    const span = capture.llmSpans()[0];
+    expect(span?.json('gen_ai.output.messages')).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'Hello world' }], finish_reason: 'stop' }]);
+    expect(String(span?.attributes['sightline.diagnostics'] ?? '')).not.toContain('result_not_consumed');
+  });
 });
+

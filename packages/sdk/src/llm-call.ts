@@ -156,8 +156,11 @@ export class LlmCall {
     return this.current ? this.current.isRecording() : true;
   }
 
-  /** Ends this call with a diagnostic if `target` is collected before the call finished. */
+  /** Ends this call with a diagnostic if `target`, its latest result, is collected before it finished. */
   watch(target: object): void {
+    // A new result replaces the old one: once the app holds the stream, the promise that delivered
+    // it is garbage, and its collection must not end a call whose stream is still being read.
+    if (this.watched) abandoned.unregister(this);
     abandoned.register(target, this, this);
     this.watched = true;
   }
