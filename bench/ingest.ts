@@ -25,6 +25,8 @@ export interface IngestBenchOptions {
   floorSpans?: number;
   /** Load generator's HTTP client. Default node:http with keep-alive. */
   client?: 'http' | 'fetch';
+  /** Rows per insert when the server drains its spool (`SIGHTLINE_INSERT_BATCH_ROWS`). Default: the server's. */
+  insertBatchRows?: number;
   log?: (line: string) => void;
 }
 
@@ -73,7 +75,13 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const spans = opts.spans ?? 150_000;
   const spansPerRequest = opts.spansPerRequest ?? 256;
-  const server = await startTestServer({ logLevel: 'error', flushRows: '10000', flushDelayMs: '30', maxQueuedRows: '100000' });
+  const server = await startTestServer({
+    logLevel: 'error',
+    flushRows: '10000',
+    flushDelayMs: '30',
+    maxQueuedRows: '100000',
+    ...(opts.insertBatchRows !== undefined ? { insertBatchRows: String(opts.insertBatchRows) } : {}),
+  });
   try {
     const before = await server.countSpans();
     log(`ingest bench: ${spans} spans, ${spansPerRequest}/request, concurrency ${opts.concurrency ?? 6}, server ${server.url}`);
@@ -287,6 +295,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
         '  --concurrency=N    requests in flight from the load process (default 6)',
         '  --floor-spans=N    spans through decode + normalise + insert alone for the floor (default 50000; 0 skips it)',
         '  --fetch            load process sends with fetch (undici) instead of node:http',
+        "  --insert-batch-rows=N  rows per insert when the server drains its spool (default: the server's)",
         '  --json             one JSON line of figures on stdout',
         'CPU per span of the JS stages alone (no HTTP, no chDB): bench/ingest-stages.ts',
       ].join('\n') + '\n',
@@ -297,12 +306,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const batch = arg('batch');
   const concurrency = arg('concurrency');
   const floorSpans = arg('floor-spans');
+  const insertBatchRows = arg('insert-batch-rows');
   const f = await runIngestBench({
     ...(spans ? { spans } : {}),
     ...(batch ? { spansPerRequest: batch } : {}),
     ...(concurrency ? { concurrency } : {}),
     ...(floorSpans !== undefined ? { floorSpans } : {}),
     ...(process.argv.includes('--fetch') ? { client: 'fetch' as const } : {}),
+    ...(insertBatchRows !== undefined ? { insertBatchRows } : {}),
   });
   if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(f)}\n`);
   else {

@@ -25,6 +25,12 @@ export const ServerConfigSchema = z.object({
   insertTimeoutMs: positiveInt.default(5000),
   flushDelayMs: z.coerce.number().int().min(0).max(1000).default(20),
   flushRows: positiveInt.default(5000),
+  /**
+   * Rows per insert when the spool writer drains a backlog. Bigger blocks cost the engine less per row
+   * in the storage bench (10k → 50k rows: ~76 → ~57 µs CPU per 4.6 KB span) but hold ~5 KB per row in
+   * memory per insert in flight (two at most); end to end at 2–4k spans/s no difference was measurable.
+   */
+  insertBatchRows: z.coerce.number().int().min(100).max(200_000).default(10_000),
   faultInjection: bool.default(false),
   /** /readyz fails when the spool writer made no progress for this long with work pending. */
   readinessStallMs: positiveInt.default(60_000),
@@ -53,6 +59,7 @@ const ENV_KEYS: Record<string, keyof ServerConfig> = {
   SIGHTLINE_INSERT_TIMEOUT_MS: 'insertTimeoutMs',
   SIGHTLINE_FLUSH_DELAY_MS: 'flushDelayMs',
   SIGHTLINE_FLUSH_ROWS: 'flushRows',
+  SIGHTLINE_INSERT_BATCH_ROWS: 'insertBatchRows',
   SIGHTLINE_FAULT_INJECTION: 'faultInjection',
   SIGHTLINE_READINESS_STALL_MS: 'readinessStallMs',
   SIGHTLINE_LOG_LEVEL: 'logLevel',

@@ -89,7 +89,7 @@ async function startWithDriver(driver: Driver, cfg: ServerConfig, store: StoreCo
   const faultSink = cfg.faultInjection ? pausableSink(baseSink) : null;
   const sink = faultSink ?? baseSink;
   const deadLetters = new DeadLetterStore(join(spoolDir, 'dead-letter'));
-  const writer = new SpoolWriter(spool, sink, deadLetters, metrics, logger);
+  const writer = new SpoolWriter(spool, sink, deadLetters, metrics, logger, { maxBatchRows: cfg.insertBatchRows });
   const ingest = new DurableIngest(sink, spool, writer, deadLetters, metrics, logger, {
     flushRows: cfg.flushRows,
     flushDelayMs: cfg.flushDelayMs,

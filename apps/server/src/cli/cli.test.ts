@@ -28,6 +28,13 @@ describe('sightline CLI: flags and configuration', () => {
     expect(message).toMatch(/SIGHTLINE_SPOOL_HIGH_WATER_MB/);
   });
 
+  it('takes the spool writer block size from the environment, within its bounds', () => {
+    const good = loadServerConfig({ SIGHTLINE_INSERT_BATCH_ROWS: '50000' }, {});
+    expect(good.ok && good.config.insertBatchRows).toBe(50_000);
+    const bad = loadServerConfig({ SIGHTLINE_INSERT_BATCH_ROWS: '5000000' }, {});
+    expect(bad.ok ? '' : bad.message).toMatch(/SIGHTLINE_INSERT_BATCH_ROWS/);
+  });
+
   it('never prints ClickHouse credentials', () => {
     expect(redactUrl('https://admin:s3cret@ch.example:8443/?db=x')).toBe('https://ch.example:8443/?db=x');
   });
