@@ -66,9 +66,10 @@ export function contentOptions(policy: ContentPolicy): { redact: boolean; limit:
 // (questions and answers) sent again with each new one. A few recently seen strings that held no
 // secret are kept with their JSON form, so a repeated one is neither scanned nor escaped again.
 // Strings are immutable, so a string equal to a remembered one has the same, clean, JSON.
+// Bounded: at most 32 texts of up to 32K characters each, with their JSON (a few MB at worst).
 const RECENT_MIN_CHARS = 256;
-const RECENT_MAX_CHARS = 64 * 1024;
-const RECENT_SLOTS = 64;
+const RECENT_MAX_CHARS = 32 * 1024;
+const RECENT_SLOTS = 32;
 const recentText: string[] = [];
 const recentJson: string[] = [];
 let recentNext = 0;
