@@ -32,7 +32,9 @@ export function benchPlan(o: PlanOptions): BenchJob[] {
     jobs.push({
       id: `storage-${spans}`,
       bench: 'storage',
-      opts: q ? { spans, insertRows: 10_000, batchSize: 5_000, runs: 5 } : { spans, insertRows: 100_000, batchSize: 10_000, runs: 15 },
+      opts: q
+        ? { spans, insertRows: 10_000, batchSize: 5_000, largeBatchSize: 20_000, largeBatchRows: 40_000, runs: 5 }
+        : { spans, insertRows: 100_000, batchSize: 10_000, largeBatchSize: 50_000, largeBatchRows: 200_000, runs: 15 },
       timeoutMs: (big ? 40 : q ? 5 : 12) * MIN,
     });
     jobs.push({

@@ -25,7 +25,8 @@ export function storageSection(runs: StorageBenchFigures[], opts: Record<string,
     '## Storage: inserts, dashboard queries, bytes on disk (issue 2)',
     '',
     `Method: ${opt(opts, 'insertRows', 100_000)} span rows of ~${num(sorted[0]?.avgRowBytes)} B as JSON (two ~2 KB content attributes) go through \`insertSpans\` — validation, de-duplication, ` +
-      `JSONCompactEachRow into embedded chDB — in ${opt(opts, 'batchSize', 10_000)}-row batches, two in flight; wall time and process CPU (JS and engine threads) are measured. ` +
+      `JSONCompactEachRow into embedded chDB — in ${opt(opts, 'batchSize', 10_000)}-row batches (ingest's block size), two in flight; wall time and process CPU (JS and engine threads) are measured; ` +
+      `then ${opt(opts, 'largeBatchRows', 200_000)} more rows in ${opt(opts, 'largeBatchSize', 50_000)}-row blocks, as the same path with bigger blocks (\`SIGHTLINE_INSERT_BATCH_ROWS\`). ` +
       `The query data set is synthesised inside the engine (\`INSERT … SELECT\`) over 7 days; each query runs once to warm up, then ${opt(opts, 'runs', 15)} times ` +
       '(median, [min–max]); merges may still be running, as in production. Bytes on disk: active parts of `spans` / rows. ' +
       'References measured in the same run: the in-engine synthesis rate (the engine writing the same table without JS or JSON) for inserts, ' +
@@ -38,6 +39,13 @@ export function storageSection(runs: StorageBenchFigures[], opts: Record<string,
       ['insert rate (wall)', `${num(f.insertRowsPerSec)} rows/s`, 'one timed run', ratio(f.insertRowsPerSec, f.synthRowsPerSec), 'in-engine synthesis', '≥ 35,000 rows/s', verdict(f.insertRowsPerSec >= 35_000)],
       ['CPU per inserted row', `${num(f.insertCpuUsPerRow, 1)} µs`, 'one timed run', '', '', '', ''],
       [`insert rate if all ${f.cores} cores were free (CPU-bound)`, `${num(f.insertRowsPerSecAllCores)} rows/s`, 'derived', ratio(f.insertRowsPerSecAllCores, f.synthRowsPerSec), 'in-engine synthesis', '≥ 35,000 rows/s', verdict(f.insertRowsPerSecAllCores >= 35_000)],
+      ...(f.largeBlocks === undefined
+        ? []
+        : [
+            [`insert rate, ${num(f.largeBlocks.batchSize)}-row blocks (wall)`, `${num(f.largeBlocks.insertRowsPerSec)} rows/s`, 'one timed run', ratio(f.largeBlocks.insertRowsPerSec, f.synthRowsPerSec), 'in-engine synthesis', '≥ 35,000 rows/s', verdict(f.largeBlocks.insertRowsPerSec >= 35_000)],
+            [`CPU per inserted row, ${num(f.largeBlocks.batchSize)}-row blocks`, `${num(f.largeBlocks.insertCpuUsPerRow, 1)} µs`, 'one timed run', '', '', '', ''],
+            [`insert rate, ${num(f.largeBlocks.batchSize)}-row blocks, if all ${f.cores} cores were free`, `${num(f.largeBlocks.insertRowsPerSecAllCores)} rows/s`, 'derived', ratio(f.largeBlocks.insertRowsPerSecAllCores, f.synthRowsPerSec), 'in-engine synthesis', '≥ 35,000 rows/s', verdict(f.largeBlocks.insertRowsPerSecAllCores >= 35_000)],
+          ]),
       ['in-engine synthesis (reference)', `${num(f.synthRowsPerSec)} rows/s`, 'one timed run', '1.00×', '', '', ''],
       ['bytes on disk per span', `${num(f.bytesOnDiskPerSpan)} B`, 'one measurement', ratio(f.bytesOnDiskPerSpan, f.avgRowBytes), `row as JSON (${num(f.avgRowBytes)} B)`, '', ''],
     ];
@@ -50,7 +58,11 @@ export function storageSection(runs: StorageBenchFigures[], opts: Record<string,
   }
   const first = sorted[0];
   if (first !== undefined) {
-    targets.push({ issue: '2', what: `insert rate into chDB (${first.cores} cores)`, target: '≥ 35,000 rows/s', measured: `${num(first.insertRowsPerSec)} rows/s`, pass: first.insertRowsPerSec >= 35_000 });
+    targets.push({ issue: '2', what: `insert rate into chDB (${first.cores} cores), ${opt(opts, 'batchSize', 10_000)}-row blocks as ingest writes them`, target: '≥ 35,000 rows/s', measured: `${num(first.insertRowsPerSec)} rows/s`, pass: first.insertRowsPerSec >= 35_000 });
+    const large = first.largeBlocks;
+    if (large !== undefined) {
+      targets.push({ issue: '2', what: `insert rate into chDB (${first.cores} cores), ${num(large.batchSize)}-row blocks`, target: '≥ 35,000 rows/s', measured: `${num(large.insertRowsPerSec)} rows/s`, pass: large.insertRowsPerSec >= 35_000 });
+    }
   }
   const largest = sorted.at(-1);
   if (largest !== undefined) {

@@ -1,6 +1,7 @@
 // Storage benchmark: insert rate into chDB and query latency at 1M (or 10M with --10m) spans.
 // Run: pnpm tsx --conditions=@sightline/source bench/storage.ts [--spans=N] [--10m] [--json]
 //   [--insert-rows=N] [--batch-size=N] [--in-flight=N] [--insert-only (the insert measurement alone)]
+//   [--large-batch-size=N (default 50000; 0 skips the big-block insert)] [--large-batch-rows=N (default 200000)]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { SpanRow } from '../packages/contracts/src/index.ts';
 import { spanRow } from '../packages/storage/src/testing/span-fixtures.ts';
-import { insertSpans, migrate, openDriver } from '../packages/storage/src/index.ts';
+import { insertSpans, migrate, openDriver, type Driver } from '../packages/storage/src/index.ts';
 import { BENCH_PROJECT, jsContentPool, jsSpanBatch, synthesiseSpans } from './storage-synth.ts';
 
 export interface StorageBenchOptions {
@@ -20,6 +21,12 @@ export interface StorageBenchOptions {
   batchSize?: number;
   /** Inserts in flight at once (concurrent ingest batches). Default 2. */
   inFlight?: number;
+  /**
+   * A second insert measurement with bigger blocks (the engine's cost per row falls with block size),
+   * `largeBatchRows` rows in `largeBatchSize`-row batches. 0 skips it. Default 50k-row blocks, 200k rows.
+   */
+  largeBatchSize?: number;
+  largeBatchRows?: number;
   /** Measure the insert rate only: no synthesis, no queries (their figures are left empty). */
   insertOnly?: boolean;
   /** Runs per query; the median is reported. Default 15. */
@@ -41,6 +48,8 @@ export interface StorageBenchFigures {
   insertCpuUsPerRow: number;
   /** What the CPU cost allows with every core free for Sightline: cores × 1e6 / insertCpuUsPerRow. */
   insertRowsPerSecAllCores: number;
+  /** The same insert with bigger blocks (`largeBatchSize`), when measured. */
+  largeBlocks?: InsertFigures & { batchSize: number };
   synthRowsPerSec: number;
   bytesOnDiskPerSpan: number;
   rollupBytesOnDisk: number;
@@ -67,39 +76,24 @@ export async function runStorageBench(opts: StorageBenchOptions = {}): Promise<S
     const base = spanRow({ ProjectId: 'bench_insert' });
     const sample = jsSpanBatch(base, 1, 0)[0];
     const avgRowBytes = Buffer.byteLength(JSON.stringify(sample));
-    // Batches are built up front (the ingest path has them decoded already), their contents drawn from
-    // one batch-sized pool (see jsSpanBatch); `inFlight` (two) at a time, as with concurrent ingest
-    // requests, so JSON encoding overlaps the engine's parsing.
-    const batches: SpanRow[][] = [];
-    const pool = jsContentPool(Math.min(batchSize, insertRows));
-    for (let done = 0; done < insertRows; done += batchSize) {
-      batches.push(jsSpanBatch(base, Math.min(batchSize, insertRows - done), done, pool));
+    const measured = await measureInsert(driver, base, insertRows, batchSize, inFlight);
+    log(`insert: ${insertRows} rows of ~${avgRowBytes} B in ${batchSize}-row batches, ${inFlight} in flight: ${measured.insertRowsPerSec} rows/s wall, ${measured.insertCpuUsPerRow} µs CPU per row`);
+    const largeBatchSize = opts.largeBatchSize ?? 50_000;
+    let largeBlocks: StorageBenchFigures['largeBlocks'];
+    if (largeBatchSize > 0 && largeBatchSize !== batchSize) {
+      const rows = opts.largeBatchRows ?? 200_000;
+      // Another project: these spans are new to the de-duplication, not repeats of the first run's.
+      largeBlocks = { batchSize: largeBatchSize, ...(await measureInsert(driver, spanRow({ ProjectId: 'bench_insert_large' }), rows, largeBatchSize, inFlight)) };
+      log(`insert: ${rows} rows in ${largeBatchSize}-row batches: ${largeBlocks.insertRowsPerSec} rows/s wall, ${largeBlocks.insertCpuUsPerRow} µs CPU per row`);
     }
-    const insertStarted = performance.now();
-    const cpuBefore = process.cpuUsage();
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < batches.length) {
-        const batch = batches[next++] ?? [];
-        const result = await insertSpans(driver, batch);
-        if (result.inserted !== batch.length) throw new Error(`expected ${batch.length} inserted, got ${result.inserted}`);
-      }
-    };
-    await Promise.all(Array.from({ length: inFlight }, worker));
-    const insertRowsPerSec = insertRows / ((performance.now() - insertStarted) / 1000);
-    // chDB runs in this process, so the process CPU time covers JSON encoding and the engine's
-    // parsing, compression and views: a per-row cost that other load on the box does not inflate.
-    const cpu = process.cpuUsage(cpuBefore);
-    const insertCpuUsPerRow = (cpu.user + cpu.system) / insertRows;
-    batches.length = 0;
-    log(`insert: ${insertRows} rows of ~${avgRowBytes} B in ${batchSize}-row batches, ${inFlight} in flight: ${Math.round(insertRowsPerSec)} rows/s wall, ${round(insertCpuUsPerRow)} µs CPU per row`);
+    const insertCpuUsPerRow = measured.insertCpuUsPerRow;
+    const insertRowsPerSec = measured.insertRowsPerSec;
     const insertFigures = {
       cores: availableParallelism(),
       avgRowBytes,
-      insertRowsPerSec: Math.round(insertRowsPerSec),
+      ...measured,
       insertMBPerSec: round((insertRowsPerSec * avgRowBytes) / 1e6),
-      insertCpuUsPerRow: round(insertCpuUsPerRow),
-      insertRowsPerSecAllCores: Math.round((availableParallelism() * 1e6) / insertCpuUsPerRow),
+      ...(largeBlocks !== undefined ? { largeBlocks } : {}),
     };
     if (opts.insertOnly === true) {
       return {
@@ -222,6 +216,45 @@ export async function runStorageBench(opts: StorageBenchOptions = {}): Promise<S
 }
 
 
+interface InsertFigures {
+  insertRowsPerSec: number;
+  /** CPU microseconds per inserted row, all threads (JS + engine). */
+  insertCpuUsPerRow: number;
+  /** cores × 1e6 / insertCpuUsPerRow. */
+  insertRowsPerSecAllCores: number;
+}
+
+/**
+ * Batches are built up front (the ingest path has them decoded already), their contents drawn from one
+ * batch-sized pool (see jsSpanBatch); `inFlight` at a time, as with concurrent ingest requests, so JSON
+ * encoding overlaps the engine's parsing. chDB runs in this process, so the process CPU time covers JSON
+ * encoding and the engine's parsing, compression and views: a per-row cost other load does not inflate.
+ */
+async function measureInsert(driver: Driver, base: SpanRow, rows: number, batchSize: number, inFlight: number): Promise<InsertFigures> {
+  const batches: SpanRow[][] = [];
+  const pool = jsContentPool(Math.min(batchSize, rows));
+  for (let done = 0; done < rows; done += batchSize) batches.push(jsSpanBatch(base, Math.min(batchSize, rows - done), done, pool));
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < batches.length) {
+      const batch = batches[next++] ?? [];
+      const result = await insertSpans(driver, batch);
+      if (result.inserted !== batch.length) throw new Error(`expected ${batch.length} inserted, got ${result.inserted}`);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  const rowsPerSec = rows / ((performance.now() - started) / 1000);
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuUsPerRow = (cpu.user + cpu.system) / rows;
+  return {
+    insertRowsPerSec: Math.round(rowsPerSec),
+    insertCpuUsPerRow: round(cpuUsPerRow),
+    insertRowsPerSecAllCores: Math.round((availableParallelism() * 1e6) / cpuUsPerRow),
+  };
+}
+
 async function nonEmpty(rows: Promise<unknown[]>, name: string): Promise<void> {
   if ((await rows).length === 0) throw new Error(`${name} returned no rows: the benchmark would time nothing`);
 }
@@ -248,6 +281,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     ...(arg('insert-rows') === undefined ? {} : { insertRows: Number(arg('insert-rows')) }),
     ...(arg('batch-size') === undefined ? {} : { batchSize: Number(arg('batch-size')) }),
     ...(arg('in-flight') === undefined ? {} : { inFlight: Number(arg('in-flight')) }),
+    ...(arg('large-batch-size') === undefined ? {} : { largeBatchSize: Number(arg('large-batch-size')) }),
+    ...(arg('large-batch-rows') === undefined ? {} : { largeBatchRows: Number(arg('large-batch-rows')) }),
     insertOnly: process.argv.includes('--insert-only'),
     log: (line) => console.log(line),
   });
@@ -255,6 +290,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   else {
     console.log(`\nstorage bench on ${figures.cores} cores (load average ${figures.loadAverage}), ${figures.spans.toLocaleString('en')} spans for queries (~${figures.avgRowBytes} B/row as JSON)`);
     console.log(`insert via insertSpans: ${figures.insertRowsPerSec.toLocaleString('en')} rows/s wall (${figures.insertMBPerSec} MB/s); ${figures.insertCpuUsPerRow} µs CPU/row → ${figures.insertRowsPerSecAllCores.toLocaleString('en')} rows/s on ${figures.cores} free cores`);
+    const large = figures.largeBlocks;
+    if (large !== undefined) {
+      console.log(`  with ${large.batchSize.toLocaleString('en')}-row blocks: ${large.insertRowsPerSec.toLocaleString('en')} rows/s wall; ${large.insertCpuUsPerRow} µs CPU/row → ${large.insertRowsPerSecAllCores.toLocaleString('en')} rows/s on ${figures.cores} free cores`);
+    }
     console.log(`synthesis in-engine: ${figures.synthRowsPerSec.toLocaleString('en')} rows/s`);
     console.log(`bytes on disk per span: ${figures.bytesOnDiskPerSpan}; rollups total ${(figures.rollupBytesOnDisk / 1e6).toFixed(1)} MB`);
     for (const [name, t] of Object.entries(figures.targets)) {
