@@ -1,6 +1,7 @@
 // `pnpm bench`: runs every benchmark in turn, each in a child process, and writes BENCHMARKS.md.
 //   pnpm bench [--quick] [--only=storage,queries,sdk,ingest,viewer,alerts,cost] [--spans10m] [--out=FILE]
 //   pnpm bench --render=RAW.json   (re-renders the Markdown from the raw figures a run saved)
+//   pnpm bench --skip=storage-10000000 (leaves out runs by id; with --keep, their earlier figures are carried)
 //   pnpm bench --only=sdk,ingest --keep=RAW.json   (measures those again; every other run's figures
 //     come from the earlier run's raw file, and the report names that run beside them)
 // --quick: small sizes, a smoke check of the whole pipeline in a few minutes (figures not comparable).
@@ -97,7 +98,11 @@ async function main(): Promise<number> {
   }
   const quick = flag('quick');
   const spans10m = flag('spans10m');
-  const plan = benchPlan({ quick, spans10m, only: parseOnly(arg('only')) });
+  const fullPlan = benchPlan({ quick, spans10m, only: parseOnly(arg('only')) });
+  const skip = (arg('skip') ?? '').split(',').filter((id) => id !== '');
+  const unknownSkips = skip.filter((id) => !fullPlan.some((j) => j.id === id));
+  if (unknownSkips.length > 0) throw new Error(`--skip names no run of this plan: ${unknownSkips.join(', ')} (runs: ${fullPlan.map((j) => j.id).join(', ')})`);
+  const plan = fullPlan.filter((j) => !skip.includes(j.id));
   const outPath = resolvePath(ROOT, arg('out') ?? 'BENCHMARKS.md');
   const command = ['pnpm bench', ...process.argv.slice(2)].join(' ');
   const started = new Date();
