@@ -47,7 +47,7 @@ export function benchPlan(o: PlanOptions): BenchJob[] {
   jobs.push({
     id: 'sdk',
     bench: 'sdk',
-    opts: q ? { rounds: 1, calls: 150, blocks: 3, warmup: 500, stallMs: 600 } : { rounds: 3, calls: 400, blocks: 5, warmup: 2000, stallMs: 2000 },
+    opts: q ? { rounds: 1, calls: 150, blocks: 3, warmup: 500, stallMs: 600 } : { rounds: 3, calls: 150, blocks: 15, warmup: 2000, stallMs: 2000 },
     timeoutMs: (q ? 8 : 30) * MIN,
   });
   jobs.push({
