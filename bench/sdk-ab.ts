@@ -4,14 +4,13 @@
 // before a change). Export goes to an OTLP sink in a child process and is included (final flush
 // of each block included). Medians of paired differences against the unwrapped client.
 //   pnpm tsx --conditions=@sightline/source bench/sdk-ab.ts [--base /path/to/old/src/index.ts] [--stream] [--fresh-prompt] [--blocks 15] [--calls 300]
-import { SpanKind } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import OpenAI from 'openai';
 import * as current from '@sightline/sdk';
 import { cannedFetch, startSink } from './sdk-bench-servers.ts';
-import { MESSAGES } from './sdk-bench-modes.ts';
+import { bareSpanAround, MESSAGES } from './sdk-bench-modes.ts';
 
 type Sdk = typeof current;
 const argAt = (name: string) => process.argv.indexOf(`--${name}`);
@@ -52,24 +51,8 @@ async function drive(c: OpenAI, messages = messagesFor()): Promise<string> {
 
 /** The reference of the issue's figures (as in sdk-bench-modes.ts): one hand-made span, same attributes. */
 async function bareSpan(): Promise<void> {
-  const span = tracer.startSpan('chat gpt-4o-mini', {
-    kind: SpanKind.CLIENT,
-    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.request.temperature': 0.2, 'gen_ai.request.max_tokens': 600 },
-  });
   const messages = messagesFor();
-  const text = await drive(plainClient, messages);
-  span.setAttributes({
-    'gen_ai.input.messages': JSON.stringify(messages.map((m) => ({ role: m.role, parts: [{ type: 'text', content: m.content }] }))),
-    'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: text }], finish_reason: 'stop' }]),
-    'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
-    'gen_ai.response.id': 'chatcmpl-bench',
-    'gen_ai.response.finish_reasons': ['stop'],
-    'gen_ai.usage.input_tokens': 520,
-    'gen_ai.usage.output_tokens': 480,
-    'gen_ai.usage.cache_read.input_tokens': 256,
-    'server.address': '127.0.0.1',
-  });
-  span.end();
+  await bareSpanAround(tracer, messages, () => drive(plainClient, messages));
 }
 
 interface ModeRun {

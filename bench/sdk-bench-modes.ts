@@ -1,4 +1,4 @@
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -36,6 +36,34 @@ interface ModeConfig {
 }
 
 /** One instrumentation set-up: `make` turns a client into the call to measure. */
+/**
+ * The reference of the issue's figures: one hand-made span around the call, with the same attributes
+ * Sightline records (content as GenAI JSON messages, usage, response model). Shared by every SDK bench.
+ */
+export async function bareSpanAround(
+  tracer: Tracer,
+  messages: readonly { role: string; content: string }[],
+  call: () => Promise<string>,
+): Promise<void> {
+  const span = tracer.startSpan('chat gpt-4o-mini', {
+    kind: SpanKind.CLIENT,
+    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.request.temperature': 0.2, 'gen_ai.request.max_tokens': 600 },
+  });
+  const text = await call();
+  span.setAttributes({
+    'gen_ai.input.messages': JSON.stringify(messages.map((m) => ({ role: m.role, parts: [{ type: 'text', content: m.content }] }))),
+    'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: text }], finish_reason: 'stop' }]),
+    'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+    'gen_ai.response.id': 'chatcmpl-bench',
+    'gen_ai.response.finish_reasons': ['stop'],
+    'gen_ai.usage.input_tokens': 520,
+    'gen_ai.usage.output_tokens': 480,
+    'gen_ai.usage.cache_read.input_tokens': 256,
+    'server.address': '127.0.0.1',
+  });
+  span.end();
+}
+
 export interface ModeSetup {
   make(client: OpenAI): () => Promise<unknown>;
   flush(): Promise<void>;
@@ -56,23 +84,7 @@ export async function setupMode(mode: Mode, cfg: ModeConfig): Promise<ModeSetup>
       const tracer = provider.getTracer('bench');
       return {
         make: (c) => async () => {
-          const span = tracer.startSpan('chat gpt-4o-mini', {
-            kind: SpanKind.CLIENT,
-            attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.request.temperature': 0.2, 'gen_ai.request.max_tokens': 600 },
-          });
-          const text = await drive(c, cfg.stream);
-          span.setAttributes({
-            'gen_ai.input.messages': JSON.stringify(MESSAGES.map((m) => ({ role: m.role, parts: [{ type: 'text', content: m.content }] }))),
-            'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: text }], finish_reason: 'stop' }]),
-            'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
-            'gen_ai.response.id': 'chatcmpl-bench',
-            'gen_ai.response.finish_reasons': ['stop'],
-            'gen_ai.usage.input_tokens': 520,
-            'gen_ai.usage.output_tokens': 480,
-            'gen_ai.usage.cache_read.input_tokens': 256,
-            'server.address': '127.0.0.1',
-          });
-          span.end();
+          await bareSpanAround(tracer, MESSAGES, () => drive(c, cfg.stream));
         },
         flush: () => provider.forceFlush(),
       };

@@ -2,13 +2,12 @@
 // call path alone): paired blocks of the unwrapped client, a bare OTel span carrying the same
 // attributes, and the Sightline-wrapped client, in one process; medians of the paired differences.
 //   pnpm tsx --conditions=@sightline/source bench/sdk-micro.ts [--stream] [--blocks 15] [--calls 300] [--warmup 3000]
-import { SpanKind } from '@opentelemetry/api';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import OpenAI from 'openai';
 import { init, wrapOpenAI, flush } from '@sightline/sdk';
 import { cannedFetch } from './sdk-bench-servers.ts';
-import { MESSAGES } from './sdk-bench-modes.ts';
+import { bareSpanAround, MESSAGES } from './sdk-bench-modes.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -42,23 +41,7 @@ async function drive(c: OpenAI): Promise<string> {
 
 /** The bench's reference: one hand-made span with the same attributes (as in sdk-bench-modes.ts). */
 async function bareSpan(): Promise<void> {
-  const span = tracer.startSpan('chat gpt-4o-mini', {
-    kind: SpanKind.CLIENT,
-    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.request.temperature': 0.2, 'gen_ai.request.max_tokens': 600 },
-  });
-  const text = await drive(plainClient);
-  span.setAttributes({
-    'gen_ai.input.messages': JSON.stringify(MESSAGES.map((m) => ({ role: m.role, parts: [{ type: 'text', content: m.content }] }))),
-    'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: text }], finish_reason: 'stop' }]),
-    'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
-    'gen_ai.response.id': 'chatcmpl-bench',
-    'gen_ai.response.finish_reasons': ['stop'],
-    'gen_ai.usage.input_tokens': 520,
-    'gen_ai.usage.output_tokens': 480,
-    'gen_ai.usage.cache_read.input_tokens': 256,
-    'server.address': '127.0.0.1',
-  });
-  span.end();
+  await bareSpanAround(tracer, MESSAGES, () => drive(plainClient));
 }
 
 const modes = {
