@@ -10,7 +10,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import OpenAI from 'openai';
 import * as current from '@sightline/sdk';
 import { cannedFetch, startSink } from './sdk-bench-servers.ts';
-import { bareSpanAround, MESSAGES } from './sdk-bench-modes.ts';
+import { bareSpanAround, chatCall, MESSAGES } from './sdk-bench-modes.ts';
 
 type Sdk = typeof current;
 const argAt = (name: string) => process.argv.indexOf(`--${name}`);
@@ -38,16 +38,7 @@ function sdkMode(sdk: Sdk) {
 }
 
 
-async function drive(c: OpenAI, messages = messagesFor()): Promise<string> {
-  if (!stream) {
-    const res = await c.chat.completions.create({ model: 'gpt-4o-mini', messages, temperature: 0.2, max_tokens: 600 });
-    return res.choices[0]?.message.content ?? '';
-  }
-  const s = await c.chat.completions.create({ model: 'gpt-4o-mini', messages, temperature: 0.2, max_tokens: 600, stream: true, stream_options: { include_usage: true } });
-  let text = '';
-  for await (const chunk of s) text += chunk.choices[0]?.delta.content ?? '';
-  return text;
-}
+const drive = (c: OpenAI, messages = messagesFor()): Promise<string> => chatCall(c, stream, messages);
 
 /** The reference of the issue's figures (as in sdk-bench-modes.ts): one hand-made span, same attributes. */
 async function bareSpan(): Promise<void> {

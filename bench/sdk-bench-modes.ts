@@ -19,16 +19,20 @@ export const MESSAGES = [
   { role: 'user' as const, content: USER },
 ];
 
-async function drive(client: OpenAI, stream: boolean): Promise<string> {
+/** The measured call: the ~2 KB chat completion, plain or streamed to the end; returns the answer's text. */
+export async function chatCall(client: OpenAI, stream: boolean, messages: typeof MESSAGES = MESSAGES): Promise<string> {
+  const params = { model: 'gpt-4o-mini', messages, temperature: 0.2, max_tokens: 600 };
   if (!stream) {
-    const res = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, temperature: 0.2, max_tokens: 600 });
+    const res = await client.chat.completions.create(params);
     return res.choices[0]?.message.content ?? '';
   }
-  const s = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, temperature: 0.2, max_tokens: 600, stream: true, stream_options: { include_usage: true } });
+  const s = await client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } });
   let text = '';
   for await (const chunk of s) text += chunk.choices[0]?.delta.content ?? '';
   return text;
 }
+
+const drive = chatCall;
 
 interface ModeConfig {
   stream: boolean;

@@ -7,7 +7,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import OpenAI from 'openai';
 import { init, wrapOpenAI, flush } from '@sightline/sdk';
 import { cannedFetch } from './sdk-bench-servers.ts';
-import { bareSpanAround, MESSAGES } from './sdk-bench-modes.ts';
+import { bareSpanAround, chatCall, MESSAGES } from './sdk-bench-modes.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,16 +28,7 @@ const make = () => new OpenAI({ apiKey: 'x', baseURL: 'http://llm.invalid/v1', m
 const plainClient = make();
 const wrappedClient = wrapOpenAI(make(), { provider: 'openai' });
 
-async function drive(c: OpenAI): Promise<string> {
-  if (!stream) {
-    const res = await c.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, temperature: 0.2, max_tokens: 600 });
-    return res.choices[0]?.message.content ?? '';
-  }
-  const s = await c.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, temperature: 0.2, max_tokens: 600, stream: true, stream_options: { include_usage: true } });
-  let text = '';
-  for await (const chunk of s) text += chunk.choices[0]?.delta.content ?? '';
-  return text;
-}
+const drive = (c: OpenAI): Promise<string> => chatCall(c, stream);
 
 /** The bench's reference: one hand-made span with the same attributes (as in sdk-bench-modes.ts). */
 async function bareSpan(): Promise<void> {

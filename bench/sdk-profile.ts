@@ -1,13 +1,12 @@
 // Profile target for the SDK's call path: one mode's calls only (plain or streaming) on the canned
 // in-process client, export discarded, so a CPU profile (or --trace-gc) shows what each mode adds.
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof --conditions=@sightline/source --import tsx bench/sdk-profile.ts [--mode unwrapped|bare|sightline] [--stream] [--export] [--calls 20000]
-import { SpanKind } from '@opentelemetry/api';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import OpenAI from 'openai';
 import { init, wrapOpenAI, flush } from '@sightline/sdk';
 import { cannedFetch, startSink } from './sdk-bench-servers.ts';
-import { MESSAGES } from './sdk-bench-modes.ts';
+import { bareSpanAround, chatCall, MESSAGES } from './sdk-bench-modes.ts';
 
 const stream = process.argv.includes('--stream');
 const arg = (name: string) => process.argv[process.argv.indexOf(`--${name}`) + 1];
@@ -31,34 +30,14 @@ const c = mode === 'sightline' ? wrapOpenAI(make(), { provider: 'openai' }) : ma
 await wrapOpenAI(make(), { provider: 'openai' }).chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES });
 await flush();
 
-async function drive(): Promise<string> {
-  if (!stream) {
-    const res = await c.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, temperature: 0.2, max_tokens: 600 });
-    return res.choices[0]?.message.content ?? '';
-  }
-  const s = await c.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, temperature: 0.2, max_tokens: 600, stream: true, stream_options: { include_usage: true } });
-  let text = '';
-  for await (const chunk of s) text += chunk.choices[0]?.delta.content ?? '';
-  return text;
-}
+const drive = (): Promise<string> => chatCall(c, stream);
 
 async function one(): Promise<void> {
   if (mode !== 'bare') {
     await drive();
     return;
   }
-  const span = tracer.startSpan('chat gpt-4o-mini', {
-    kind: SpanKind.CLIENT,
-    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.request.temperature': 0.2, 'gen_ai.request.max_tokens': 600 },
-  });
-  const text = await drive();
-  span.setAttributes({
-    'gen_ai.input.messages': JSON.stringify(MESSAGES.map((m) => ({ role: m.role, parts: [{ type: 'text', content: m.content }] }))),
-    'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: text }], finish_reason: 'stop' }]),
-    'gen_ai.response.model': 'gpt-4o-mini-2024-07-18', 'gen_ai.response.id': 'chatcmpl-bench', 'gen_ai.response.finish_reasons': ['stop'],
-    'gen_ai.usage.input_tokens': 520, 'gen_ai.usage.output_tokens': 480, 'gen_ai.usage.cache_read.input_tokens': 256, 'server.address': '127.0.0.1',
-  });
-  span.end();
+  await bareSpanAround(tracer, MESSAGES, drive);
 }
 
 const t0 = performance.now();
