@@ -22,7 +22,8 @@ const HELP = `usage: pnpm soak [--minutes=30] [--rate=2000] [--outage-seconds=60
 
 Issue 4's soak: steady OTLP/HTTP protobuf load (~4.6 KB LLM spans, every span a unique id) against
 \`sightline start\` in a child process, with a storage outage of --outage-seconds in the middle and
-one kill -9 + restart at 3/4 of the run. Requests that fail are resent with the same span ids, as an
+one kill -9 at 3/4 of the run, while requests are in flight (the load goes on while the server
+restarts). Requests that fail are resent with the same span ids, as an
 OTLP exporter would. At the end it counts what reached ClickHouse: PASS only if sent = stored and
 nothing is stored twice (exit code 0; 1 otherwise).
 
@@ -131,6 +132,7 @@ const pending: Promise<void>[] = [];
 let outageStarted = false;
 let outageEnded = false;
 let killed = false;
+let restarting: Promise<void> | null = null;
 let request = 0;
 let nextRssAt = start;
 while (Date.now() - start < durationMs) {
@@ -145,13 +147,6 @@ while (Date.now() - start < durationMs) {
     log('storage outage: end');
     await fetch(`${url}/ops/fault/storage`, { method: 'POST', body: '{"paused":false}', headers: { 'content-type': 'application/json' } });
   }
-  if (kill && !killed && elapsed >= (durationMs * 3) / 4) {
-    killed = true;
-    log('kill -9 the server, restart it');
-    server.kill('SIGKILL');
-    await new Promise((r) => server.once('exit', r));
-    server = await startServer(port);
-  }
   if (Date.now() >= nextRssAt) {
     rss.push(`${Math.round(elapsed / 1000)}s:${rssMb(server.pid)}MB`);
     nextRssAt += 10_000;
@@ -163,9 +158,24 @@ while (Date.now() - start < durationMs) {
     inFlight += 1;
     pending.push(deliver(request++).finally(() => (inFlight -= 1)));
   }
+  // The kill lands while requests are in flight (15 ms after this tick's were sent: the server is
+  // reading or storing them; a later tick if none is left), and the load goes on while the server
+  // restarts: the requests it cut off and those refused meanwhile are resent, as an exporter would.
+  if (kill && !killed && elapsed >= (durationMs * 3) / 4) await new Promise((r) => setTimeout(r, 15));
+  if (kill && !killed && elapsed >= (durationMs * 3) / 4 && inFlight > 0) {
+    killed = true;
+    log(`kill -9 the server with ${inFlight} requests in flight; the load goes on while it restarts`);
+    const dying = server;
+    dying.kill('SIGKILL');
+    restarting = new Promise((r) => dying.once('exit', r)).then(async () => {
+      server = await startServer(port);
+      log('server restarted');
+    });
+  }
   await new Promise((r) => setTimeout(r, TICK_MS));
 }
 log(`load done; waiting for ${inFlight} requests in flight and the spool to drain`);
+await restarting;
 await Promise.all(pending);
 for (;;) {
   const text = await (await fetch(`${url}/metrics`)).text();
