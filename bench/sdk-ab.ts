@@ -10,7 +10,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import OpenAI from 'openai';
 import * as current from '@sightline/sdk';
 import { cannedFetch, startSink } from './sdk-bench-servers.ts';
-import { bareSpanAround, chatCall, MESSAGES } from './sdk-bench-modes.ts';
+import { bareSpanAround, chatCall, measureBlock, median, MESSAGES, nextTurn } from './sdk-bench-modes.ts';
 
 type Sdk = typeof current;
 const argAt = (name: string) => process.argv.indexOf(`--${name}`);
@@ -64,27 +64,7 @@ const modes: Record<string, ModeRun> = {
   ...sdkModes,
 };
 const measured = Object.keys(modes).filter((m) => m !== 'unwrapped');
-const nextTurn = () => new Promise<void>((r) => setImmediate(r));
-
-async function block(mode: ModeRun): Promise<{ inCall: number; total: number }> {
-  let inCall = 0;
-  const cpu0 = process.cpuUsage();
-  for (let i = 0; i < calls; i++) {
-    const c = process.cpuUsage();
-    await mode.call();
-    const d = process.cpuUsage(c);
-    inCall += d.user + d.system;
-    await nextTurn();
-  }
-  await mode.flush();
-  const d = process.cpuUsage(cpu0);
-  return { inCall: inCall / calls, total: (d.user + d.system) / calls };
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return ((s[Math.floor((s.length - 1) / 2)] ?? NaN) + (s[Math.floor(s.length / 2)] ?? NaN)) / 2;
-};
+const block = (mode: ModeRun) => measureBlock(mode.call, mode.flush, calls);
 
 for (let i = 0; i < warmup; i++) {
   for (const m of Object.values(modes)) await m.call();

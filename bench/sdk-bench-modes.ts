@@ -68,6 +68,34 @@ export async function bareSpanAround(
   span.end();
 }
 
+/** Yields to the event loop once (between calls: the SDK ends spans on a later turn, as in an app). */
+export const nextTurn = (): Promise<void> => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * One measured block of `calls` calls, then `flush` (export included): CPU µs per call in the call
+ * (until it returns to the caller) and in total (what runs after it, the flush included).
+ */
+export async function measureBlock(call: () => Promise<unknown>, flush: () => Promise<unknown>, calls: number): Promise<{ inCall: number; total: number }> {
+  let inCall = 0;
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < calls; i++) {
+    const c = process.cpuUsage();
+    await call();
+    const d = process.cpuUsage(c);
+    inCall += d.user + d.system;
+    await nextTurn();
+  }
+  await flush();
+  const d = process.cpuUsage(cpu0);
+  return { inCall: inCall / calls, total: (d.user + d.system) / calls };
+}
+
+/** The median (the mean of the two middle values for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return ((s[Math.floor((s.length - 1) / 2)] ?? NaN) + (s[Math.floor(s.length / 2)] ?? NaN)) / 2;
+}
+
 export interface ModeSetup {
   make(client: OpenAI): () => Promise<unknown>;
   flush(): Promise<void>;

@@ -7,7 +7,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import OpenAI from 'openai';
 import { init, wrapOpenAI, flush } from '@sightline/sdk';
 import { cannedFetch } from './sdk-bench-servers.ts';
-import { bareSpanAround, chatCall, MESSAGES } from './sdk-bench-modes.ts';
+import { bareSpanAround, chatCall, measureBlock, median, MESSAGES, nextTurn } from './sdk-bench-modes.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,28 +41,7 @@ const modes = {
   sightline: { call: () => drive(wrappedClient), flush },
 };
 type Mode = keyof typeof modes;
-const nextTurn = () => new Promise<void>((r) => setImmediate(r));
-
-async function block(mode: Mode): Promise<{ inCall: number; total: number }> {
-  const { call, flush: done } = modes[mode];
-  let inCall = 0;
-  const cpu0 = process.cpuUsage();
-  for (let i = 0; i < calls; i++) {
-    const c = process.cpuUsage();
-    await call();
-    const d = process.cpuUsage(c);
-    inCall += d.user + d.system;
-    await nextTurn();
-  }
-  await done();
-  const d = process.cpuUsage(cpu0);
-  return { inCall: inCall / calls, total: (d.user + d.system) / calls };
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return ((s[Math.floor((s.length - 1) / 2)] ?? NaN) + (s[Math.floor(s.length / 2)] ?? NaN)) / 2;
-};
+const block = (mode: Mode) => measureBlock(modes[mode].call, modes[mode].flush, calls);
 
 for (let i = 0; i < warmup; i++) {
   await modes.unwrapped.call();
