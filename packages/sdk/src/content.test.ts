@@ -19,10 +19,21 @@ describe('redaction', () => {
     ['JWT', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'],
     ['private key', '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----'],
     ['GitHub token', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'],
+    ['GitHub fine-grained token', 'token github_pat_11ABCDEFG0abcdefghijklmnopqrstuvwxyz0123456789 here'],
+    ['Google API key', 'key AIzaSyA1234567890abcdefghijklmnopqrstuv in the url'],
+    ['Slack token', 'slack xoxb-1234567890-abcdefghijkl set'],
+    ['Hugging Face token', 'hf token hf_abcdefghijklmnopqrstuvwxyz0123456789'],
+    ['Groq key', 'groq gsk_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH'],
   ])('removes a %s', (_name, text) => {
     const out = redactSecrets(text);
     expect(out).toContain('[REDACTED]');
-    expect(out).not.toMatch(/sk-|AKIA|eyJhbGci|MIIEp|ghp_|wJalrXUtn/);
+    expect(out).not.toMatch(/sk-|AKIA|eyJhbGci|MIIEp|ghp_|wJalrXUtn|github_pat_|AIza|xoxb-|hf_|gsk_/);
+  });
+
+  it('finds a secret whether or not other text holds an underscore (two pre-scans)', () => {
+    for (const text of ['plain words AKIAIOSFODNN7EXAMPLE', 'snake_case words AKIAIOSFODNN7EXAMPLE', 'a_b ghp_abcdefghijklmnopqrstuvwxyz0123456789']) {
+      expect(redactSecrets(text)).toContain('[REDACTED]');
+    }
   });
 
   it('leaves ordinary text alone', () => {
