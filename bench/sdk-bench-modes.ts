@@ -3,6 +3,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import OpenAI from 'openai';
+import type * as Sightline from '@sightline/sdk';
 
 export type Mode = 'unwrapped' | 'bare-otel' | 'sightline' | 'sightline-noexport' | 'openllmetry' | 'openinference' | 'langfuse';
 
@@ -129,7 +130,8 @@ export async function setupMode(mode: Mode, cfg: ModeConfig): Promise<ModeSetup>
     }
     case 'sightline':
     case 'sightline-noexport': {
-      const sdk = await import('@sightline/sdk');
+      // SDK_BENCH_SDK: another copy of the SDK's source (A/B across processes).
+      const sdk = (await import(process.env.SDK_BENCH_SDK ?? '@sightline/sdk')) as typeof Sightline;
       const exporter = mode === 'sightline-noexport' ? { export: (_s: unknown[], cb: (r: { code: number }) => void) => cb({ code: 0 }), shutdown: async () => undefined } : undefined;
       // Overrides for trying export settings: SDK_BENCH_PROTOCOL=http/json (default: the SDK's own
       // default, protobuf), SDK_BENCH_BATCH=512.

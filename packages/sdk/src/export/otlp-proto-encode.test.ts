@@ -3,7 +3,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { attrs, decodeTraceRequest, hex, type DecodedSpan } from '../test/otlp-oracle.ts';
-import { encodeTraceRequest } from './otlp-proto-encode.ts';
+import { encodeTraceRequest, encodeTraceRequestInSlices } from './otlp-proto-encode.ts';
 import { ProtoWriter } from './proto-writer.ts';
 
 // Every span is encoded by the SDK's writer and decoded by protobufjs reflection over the OTLP
@@ -137,6 +137,20 @@ describe('encodeTraceRequest', () => {
     const w = new ProtoWriter();
     encodeTraceRequest(list, w);
     expect(Buffer.from(encodeTraceRequest(list, w)).equals(bytes)).toBe(true);
+  });
+
+  it('produces the same bytes when encoded in slices with pauses between them', async () => {
+    for (const per of [1, 2, list.length, list.length + 5]) {
+      let pauses = 0;
+      const w = new ProtoWriter(16);
+      const sliced = await encodeTraceRequestInSlices(list, w, per, async () => {
+        pauses++;
+        // Another writer in use meanwhile must not disturb this one.
+        encodeTraceRequest(list, new ProtoWriter(16));
+      });
+      expect(Buffer.from(sliced).equals(bytes)).toBe(true);
+      expect(pauses).toBe(Math.ceil(list.length / per) - 1);
+    }
   });
 
   it('encodes an empty batch as an empty request', () => {

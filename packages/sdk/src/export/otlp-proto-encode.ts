@@ -168,7 +168,28 @@ function group(spans: readonly ReadableSpan[]): Map<Resource, ScopeGroups> {
  * and returns the bytes, a view into the writer's buffer valid until its next use.
  */
 export function encodeTraceRequest(spans: readonly ReadableSpan[], w: ProtoWriter = new ProtoWriter()): Buffer {
+  const steps = encodeSteps(spans, w, Infinity);
+  while (!steps.next().done) {
+    // `Infinity` spans per step: one step, no pause.
+  }
+  return w.finish();
+}
+
+/**
+ * {@link encodeTraceRequest} in slices of `spansPerSlice` spans, awaiting `pause()` between them,
+ * so a large request never holds the event loop for its whole encode (~8 µs per 2 KB-content
+ * span: 200 spans at once are a 1.6 ms stall). Same bytes. `w` must not be used meanwhile.
+ */
+export async function encodeTraceRequestInSlices(spans: readonly ReadableSpan[], w: ProtoWriter, spansPerSlice: number, pause: () => Promise<void>): Promise<Buffer> {
+  const steps = encodeSteps(spans, w, spansPerSlice);
+  while (!steps.next().done) await pause();
+  return w.finish();
+}
+
+/** The encoder proper; yields after every `every` spans (nested lengths are offsets, so it can stop anywhere). */
+function* encodeSteps(spans: readonly ReadableSpan[], w: ProtoWriter, every: number): Generator<void, void> {
   w.reset();
+  let n = 0;
   for (const [resource, scopes] of group(spans)) {
     const rs = w.fork(1, 4);
     const res = resourceBytes(resource);
@@ -182,12 +203,14 @@ export function encodeTraceRequest(spans: readonly ReadableSpan[], w: ProtoWrite
       w.stringField(1, first.instrumentationScope.name);
       w.stringField(2, first.instrumentationScope.version ?? '');
       w.join(scope, 1);
-      for (const span of list) encodeSpan(w, span);
+      for (const span of list) {
+        encodeSpan(w, span);
+        if (++n % every === 0 && n < spans.length) yield;
+      }
       w.stringField(3, first.instrumentationScope.schemaUrl ?? '');
       w.join(ss, 4);
     }
     w.stringField(3, resource.schemaUrl ?? '');
     w.join(rs, 4);
   }
-  return w.finish();
 }

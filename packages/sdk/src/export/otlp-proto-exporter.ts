@@ -5,7 +5,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { dropCounters, reportInternal } from '../diagnostics.ts';
 import { estimateSpanBytes } from './bounded-processor.ts';
-import { encodeTraceRequest } from './otlp-proto-encode.ts';
+import { encodeTraceRequestInSlices } from './otlp-proto-encode.ts';
 import { ProtoWriter } from './proto-writer.ts';
 import { readPartialSuccess } from './otlp-response.ts';
 
@@ -27,6 +27,9 @@ const MAX_BACKOFF_MS = 5000;
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const RETRYABLE_NET = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
 const MAX_RESPONSE_BYTES = 64 * 1024;
+// Spans encoded per event-loop turn: ~0.25 ms of encoding with 2 KB prompts and answers.
+const ENCODE_SLICE_SPANS = 32;
+const nextTurn = (): Promise<void> => new Promise<void>((r) => setImmediate(r));
 
 type Attempt = { ok: true; body: Buffer; contentType: string } | { ok: false; retryable: boolean; retryAfterMs?: number | undefined; error: Error };
 
@@ -106,7 +109,7 @@ export class SightlineProtoExporter implements SpanExporter {
         bytes += size;
       }
       // Yield between requests: one batch never holds the event loop for more than one slice.
-      if (from > 0) await new Promise<void>((r) => setImmediate(r));
+      if (from > 0) await nextTurn();
       const err = await this.sendSlice(spans.slice(from, to));
       if (err) error = err;
       from = to;
@@ -117,7 +120,7 @@ export class SightlineProtoExporter implements SpanExporter {
   private async sendSlice(spans: ReadableSpan[]): Promise<Error | undefined> {
     const writer = this.writers.pop() ?? new ProtoWriter();
     try {
-      let body = encodeTraceRequest(spans, writer);
+      let body = await encodeTraceRequestInSlices(spans, writer, ENCODE_SLICE_SPANS, nextTurn);
       if (this.options.compression === 'gzip') body = await gzipLevel1(body);
       return await this.send(body);
     } finally {
