@@ -25,7 +25,7 @@ export function storageSection(runs: StorageBenchFigures[], opts: Record<string,
     '## Storage: inserts, dashboard queries, bytes on disk (issue 2)',
     '',
     `Method: ${opt(opts, 'insertRows', 100_000)} span rows of ~${num(sorted[0]?.avgRowBytes)} B as JSON (two ~2 KB content attributes) go through \`insertSpans\` — validation, de-duplication, ` +
-      `JSONCompactEachRow into embedded chDB — in ${opt(opts, 'batchSize', 10_000)}-row batches (ingest's block size), two in flight; wall time and process CPU (JS and engine threads) are measured; ` +
+      `TabSeparated into embedded chDB — in ${opt(opts, 'batchSize', 10_000)}-row batches (ingest's block size), two in flight; wall time and process CPU (JS and engine threads) are measured; ` +
       `then ${opt(opts, 'largeBatchRows', 200_000)} more rows in ${opt(opts, 'largeBatchSize', 50_000)}-row blocks, as the same path with bigger blocks (\`SIGHTLINE_INSERT_BATCH_ROWS\`). ` +
       `The query data set is synthesised inside the engine (\`INSERT … SELECT\`) over 7 days; each query runs once to warm up, then ${opt(opts, 'runs', 15)} times ` +
       '(median, [min–max]); merges may still be running, as in production. Bytes on disk: active parts of `spans` / rows. ' +

@@ -71,7 +71,7 @@ export async function runStorageBench(opts: StorageBenchOptions = {}): Promise<S
   try {
     await migrate(driver, { retentionDays: 30 });
 
-    // 1. Insert rate through the real path (validation, de-duplication, JSONCompactEachRow into chDB);
+    // 1. Insert rate through the real path (validation, de-duplication, TabSeparated into chDB);
     // background merges of the inserted parts run meanwhile and their CPU counts, as in production.
     const base = spanRow({ ProjectId: 'bench_insert' });
     const sample = jsSpanBatch(base, 1, 0)[0];

@@ -15,7 +15,7 @@ export interface Driver {
   /** Inserts rows as JSONEachRow. `dedupToken` makes a retried insert of the same batch a no-op. */
   insert(table: string, rows: readonly object[], opts?: { dedupToken?: string }): Promise<void>;
   /**
-   * Inserts rows already encoded as JSONCompactEachRow lines for `columns` (each line ending in a
+   * Inserts rows already encoded as TabSeparated lines for `columns` (each line ending in a
    * newline): the engine parses the bytes as they are, with no object per row on our side.
    * The caller reuses `payload`'s memory once the promise settles, so nothing may read it after.
    */
@@ -56,7 +56,7 @@ export function insertSettings(dedupToken: string | undefined): Record<string, s
  *   doing so, ~20 % of the engine's CPU per span. It finds nothing to collapse: insertSpans drops
  *   repeats before the insert and the views' GROUP BY keys are the rollups' sort keys; merges and
  *   readers (FINAL, sum/merge over keys) do the collapsing as for any two inserts.
- * - `input_format_parallel_parsing = 0`: parsing one ~45 MB payload on one thread costs ~15 %
+ * - `input_format_parallel_parsing = 0`: parsing one ~40 MB payload on one thread costs ~15 %
  *   less engine CPU than cutting it into chunks for several. Ingest keeps more than one insert in
  *   flight, so on a busy box the cores stay used; an idle box parses one batch more slowly.
  */

@@ -1,18 +1,21 @@
 import type { SpanRow } from '@sightline/contracts';
-import { encodeSpan, type EncodedSpan } from '@sightline/storage';
+import { encodeSpan, spanRowFromJsonLine, type EncodedSpan } from '@sightline/storage';
 
 /**
  * The payload of one spool record: a batch of encoded spans.
  *
- * Layout: `0x02 | u32 identitiesLength | identities JSON | (u32 lineLength | line)*`, where
- * identities is `[[projectId, traceId, spanId, timestamp], ...]` and each line is a span's insert
- * line exactly as `encodeSpan` made it. Lines are what ClickHouse receives: draining the spool never
- * parses or re-encodes a span, and since each carries its length, a line may hold any bytes (an
- * encoding other than JSON lines included). Still read: 0x01 records (the same with each line ended
- * by a newline instead of prefixed by its length) and JSON arrays of SpanRow (first byte `[`).
+ * Layout: `0x03 | u32 identitiesLength | identities JSON | (u32 lineLength | line)*`, where
+ * identities is `[[projectId, traceId, spanId, timestamp], ...]` and each line is a span's
+ * TabSeparated insert line exactly as `encodeSpan` made it. Lines are what ClickHouse receives:
+ * draining the spool never parses or re-encodes a span, and since each carries its length, a line
+ * may hold any bytes. Still read, from spools an earlier version left behind: 0x02 records (the same
+ * with JSONCompactEachRow lines), 0x01 records (JSON lines, each ended by a newline instead of
+ * prefixed by its length) and JSON arrays of SpanRow (first byte `[`); their spans are re-encoded.
  */
-const VERSION = 0x02;
+const VERSION = 0x03;
+const JSON_LINES = 0x02;
 const NEWLINE_LINES = 0x01;
+const LINE_LAYOUTS: ReadonlySet<number> = new Set([VERSION, JSON_LINES, NEWLINE_LINES]);
 const LEGACY_JSON = 0x5b; // '['
 const NEWLINE = 0x0a;
 
@@ -38,7 +41,7 @@ export function encodeRecord(spans: readonly EncodedSpan[]): Buffer {
  * event loop). Two records alike in both hold the same spans, which insertSpans stores once anyway.
  */
 export function recordIdentity(payload: Buffer): Buffer {
-  if ((payload[0] !== VERSION && payload[0] !== NEWLINE_LINES) || payload.byteLength < 5) return payload;
+  if (!LINE_LAYOUTS.has(payload[0] ?? -1) || payload.byteLength < 5) return payload;
   return payload.subarray(0, Math.min(payload.byteLength, 5 + payload.readUInt32LE(1)));
 }
 
@@ -50,7 +53,7 @@ export function isLegacyRecord(payload: Buffer): boolean {
 export function decodeRecord(payload: Buffer): EncodedSpan[] {
   if (payload[0] === LEGACY_JSON) return (JSON.parse(payload.toString('utf8')) as SpanRow[]).map(encodeSpan);
   const version = payload[0];
-  if ((version !== VERSION && version !== NEWLINE_LINES) || payload.byteLength < 5) throw new Error(`unknown spool record format (first byte ${version ?? 'none'})`);
+  if (!LINE_LAYOUTS.has(version ?? -1) || payload.byteLength < 5) throw new Error(`unknown spool record format (first byte ${version ?? 'none'})`);
   const idsEnd = 5 + payload.readUInt32LE(1);
   const ids = JSON.parse(payload.toString('utf8', 5, idsEnd)) as [string, string, string, string][];
   const spans: EncodedSpan[] = [];
@@ -58,7 +61,7 @@ export function decodeRecord(payload: Buffer): EncodedSpan[] {
   for (const [projectId, traceId, spanId, timestamp] of ids) {
     let start: number;
     let end: number;
-    if (version === VERSION) {
+    if (version !== NEWLINE_LINES) {
       if (at + 4 > payload.byteLength) throw new Error('spool record holds fewer lines than spans');
       start = at + 4;
       end = start + payload.readUInt32LE(at);
@@ -70,7 +73,8 @@ export function decodeRecord(payload: Buffer): EncodedSpan[] {
       if (end < 0) throw new Error('spool record holds fewer lines than spans');
       at = end + 1;
     }
-    spans.push({ projectId, traceId, spanId, timestamp, line: payload.subarray(start, end) });
+    const line = payload.subarray(start, end);
+    spans.push(version === VERSION ? { projectId, traceId, spanId, timestamp, line } : encodeSpan(spanRowFromJsonLine(line)));
   }
   return spans;
 }

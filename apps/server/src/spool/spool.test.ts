@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SpanRow } from '@sightline/contracts';
-import { makeSpanRow, type EncodedSpan } from '@sightline/storage';
+import { SPAN_INSERT_COLUMNS, decodeSpanLine, encodeSpan, makeSpanRow, toSpanInsertRow, type EncodedSpan } from '@sightline/storage';
 import { SegmentLog } from './segment-log.ts';
 import { Spool } from './spool.ts';
 
@@ -154,22 +154,38 @@ describe('Spool', () => {
     await spool.append(written);
     const batch = (await spool.nextBatch(10))!;
     expect(batch.rows.map((r) => [r.projectId, r.traceId, r.spanId, r.timestamp])).toEqual(written.map((r) => ['p', r.TraceId, r.SpanId, r.Timestamp]));
-    const values = JSON.parse(batch.rows[1]!.line.toString('utf8')) as unknown[];
-    expect(values).toContain('line one\nline "two" of nl');
+    expect(decodeSpanLine(batch.rows[1]!.line).InputContent).toBe('line one\nline "two" of nl');
     spool.close();
   });
 
-  it('keeps lines of any bytes (newlines included) and still reads newline-ended records of the previous layout', async () => {
+  it('keeps lines of any bytes (newlines included) and still reads the JSON-line records of earlier layouts', async () => {
     const dir = freshDir();
     const old = new SegmentLog(join(dir, 'segments'));
     old.open();
-    // Layout 0x01: ids, then each line followed by a newline.
-    const oldLines = ['["p","a1"]', '["p","a2"]'];
-    const ids = Buffer.from(JSON.stringify([['p', 't1', 's1', '1'], ['p', 't1', 's2', '2']]));
-    const header = Buffer.alloc(5);
-    header[0] = 0x01;
-    header.writeUInt32LE(ids.byteLength, 1);
-    await old.append([Buffer.concat([header, ids, Buffer.from(oldLines.map((l) => `${l}\n`).join(''))])]);
+    const jsonLine = (row: SpanRow) => {
+      const object = toSpanInsertRow(row);
+      return JSON.stringify(SPAN_INSERT_COLUMNS.map((c) => object[c]));
+    };
+    const record = (layout: number, spans: SpanRow[], body: Buffer) => {
+      const identities = Buffer.from(JSON.stringify(spans.map((r) => [r.ProjectId, r.TraceId, r.SpanId, r.Timestamp])));
+      const header = Buffer.alloc(5);
+      header[0] = layout;
+      header.writeUInt32LE(identities.byteLength, 1);
+      return Buffer.concat([header, identities, body]);
+    };
+    // Layout 0x01: JSON lines, each followed by a newline. Layout 0x02: JSON lines, each after its u32 length.
+    const first = rows(2, 'l1');
+    const second = rows(1, 'l2');
+    const prefixed = (line: string) => {
+      const bytes = Buffer.from(line);
+      const length = Buffer.alloc(4);
+      length.writeUInt32LE(bytes.byteLength);
+      return Buffer.concat([length, bytes]);
+    };
+    await old.append([
+      record(0x01, first, Buffer.from(first.map((r) => `${jsonLine(r)}\n`).join(''))),
+      record(0x02, second, Buffer.concat(second.map((r) => prefixed(jsonLine(r))))),
+    ]);
     old.close();
 
     const spool = new Spool(dir);
@@ -177,9 +193,10 @@ describe('Spool', () => {
     const binary = Buffer.from([0x0a, 0x00, 0xff, 0x0a, 0x22]);
     await spool.appendEncoded([{ projectId: 'p', traceId: 't2', spanId: 's3', timestamp: '3', line: binary }]);
     const batch = (await spool.nextBatch(10))!;
-    expect(batch.rows.map((r) => r.spanId)).toEqual(['s1', 's2', 's3']);
-    expect(batch.rows.slice(0, 2).map((r) => r.line.toString('utf8'))).toEqual(oldLines);
-    expect(batch.rows[2]!.line.equals(binary)).toBe(true);
+    expect(batch.rows.map((r) => r.spanId)).toEqual([...ids(first), ...ids(second), 's3']);
+    // The old JSON lines come back as the TabSeparated lines ClickHouse now receives.
+    expect(batch.rows.slice(0, 3).map((r) => r.line.toString('utf8'))).toEqual([...first, ...second].map((r) => encodeSpan(r).line.toString('utf8')));
+    expect(batch.rows[3]!.line.equals(binary)).toBe(true);
     spool.close();
   });
 
@@ -194,7 +211,7 @@ describe('Spool', () => {
     await spool.append(rows(1, 'new'));
     const batch = (await spool.nextBatch(10))!;
     expect(ids(batch.rows)).toEqual([...ids(rows(2, 'old')), ...ids(rows(1, 'new'))]);
-    expect(batch.rows[0]!.line.toString('utf8')).toContain('"old-0"');
+    expect(decodeSpanLine(batch.rows[0]!.line).SpanId).toBe('old-0');
     spool.close();
   });
 

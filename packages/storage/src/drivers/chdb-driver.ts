@@ -95,7 +95,7 @@ class ChdbDriver implements Driver {
       await session.insert({
         table: assertTableName(table),
         values: payload,
-        format: 'JSONCompactEachRow',
+        format: 'TabSeparated',
         columns,
         settings: { ...insertSettings(opts?.dedupToken), ...LINE_INSERT_SETTINGS },
       });

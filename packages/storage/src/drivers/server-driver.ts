@@ -1,4 +1,5 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { Readable } from 'node:stream';
 import { StorageError, describeCause } from '../errors.ts';
 import { LINE_INSERT_SETTINGS, QUERY_SETTINGS, assertTableName, insertSettings, type Driver } from '../driver.ts';
 
@@ -42,6 +43,11 @@ export async function openServerDriver(opts: ServerDriverOptions): Promise<Drive
   return new ServerDriver(createClient({ ...base, database: opts.database }), opts.database, opts.url);
 }
 
+/** The server driver over a client made elsewhere (tests run it over chdb/connection). */
+export function serverDriverOverClient(client: ClickHouseClient, database: string, url: string): Driver {
+  return new ServerDriver(client, database, url);
+}
+
 class ServerDriver implements Driver {
   readonly kind = 'server' as const;
   #closed = false;
@@ -77,24 +83,25 @@ class ServerDriver implements Driver {
         clickhouse_settings: settings as ClickHouseSettings,
       });
     } catch (cause) {
-      const text = cause instanceof Error ? cause.message : String(cause);
-      const name = /\(([A-Z_]{3,})\)/.exec(text)?.[1] ?? 'see cause';
-      throw new StorageError('INSERT_FAILED', `insert into ${table} failed (${name})`, { cause });
+      throw insertFailed(table, cause);
     }
   }
 
   async insertLines(table: string, columns: readonly string[], payload: Buffer, opts?: { dedupToken?: string }): Promise<void> {
-    // @clickhouse/client takes JSON formats only as row values (see FIELD-NOTES), so the lines
-    // become objects again here; server mode pays that, the embedded default does not.
-    const rows: object[] = [];
-    for (const line of payload.toString('utf8').split('\n')) {
-      if (line === '') continue;
-      const values = JSON.parse(line) as unknown[];
-      const row: Record<string, unknown> = {};
-      columns.forEach((column, i) => (row[column] = values[i]));
-      rows.push(row);
+    this.#assertOpen();
+    if (payload.byteLength === 0) return;
+    try {
+      // TabSeparated is a raw format to the client: a byte stream (not object mode) is sent as it is.
+      await this.client.insert({
+        table: assertTableName(table),
+        values: Readable.from([payload], { objectMode: false }),
+        format: 'TabSeparated',
+        columns: columns as [string, ...string[]],
+        clickhouse_settings: { ...insertSettings(opts?.dedupToken), ...LINE_INSERT_SETTINGS } as ClickHouseSettings,
+      });
+    } catch (cause) {
+      throw insertFailed(table, cause);
     }
-    await this.#insertRows(table, rows, { ...insertSettings(opts?.dedupToken), ...LINE_INSERT_SETTINGS });
   }
 
   async command(sql: string, params?: Record<string, unknown>): Promise<void> {
@@ -140,4 +147,10 @@ export function redact(url: string): string {
   } catch {
     return '<invalid url>';
   }
+}
+
+function insertFailed(table: string, cause: unknown): StorageError {
+  const text = cause instanceof Error ? cause.message : String(cause);
+  const name = /\(([A-Z_]{3,})\)/.exec(text)?.[1] ?? 'see cause';
+  return new StorageError('INSERT_FAILED', `insert into ${table} failed (${name})`, { cause });
 }

@@ -1,10 +1,11 @@
 import type { SpanRow } from '@sightline/contracts';
+import { parseTsvValue, tsvMap, tsvMapArray, tsvNumber, tsvString, tsvStringArray } from './tsv-text.ts';
 
 /**
- * A span already in the engine's wire form: one JSONCompactEachRow line (no trailing newline) for
+ * A span already in the engine's wire form: one TabSeparated line (no trailing newline) for
  * SPAN_INSERT_COLUMNS, plus the identity fields de-duplication needs. Ingest encodes each span once,
  * right after normalising it; the group commit, the spool and the insert then move these lines
- * around as text and never rebuild an object per span.
+ * around as bytes and never rebuild an object per span.
  */
 export interface EncodedSpan {
   projectId: string;
@@ -15,6 +16,9 @@ export interface EncodedSpan {
   /** UTF-8 bytes of the line. Off the V8 heap: thousands of 5 KB strings waiting for their insert cost the GC far more. */
   line: Buffer;
 }
+
+/** The ClickHouse input format of encoded lines. */
+export const SPAN_LINE_FORMAT = 'TabSeparated';
 
 /** The `spans` columns in the order of every encoded line (the order of toSpanInsertRow's keys). */
 export const SPAN_INSERT_COLUMNS: readonly string[] = [
@@ -27,31 +31,38 @@ export const SPAN_INSERT_COLUMNS: readonly string[] = [
   'OutputContent', 'ContentTruncated', 'CostNanos', 'CostSource', 'Convention', 'Diagnostics',
 ];
 
-/**
- * One array literal through a single JSON.stringify: V8's serializer writes it straight into one
- * flat string. (A template of per-field JSON.stringify calls measured ~1.7× slower: the rope it
- * builds is flattened again when the batch is joined.) The output is byte-for-byte
- * `JSON.stringify(SPAN_INSERT_COLUMNS.map((c) => toSpanInsertRow(row)[c]))`, without the
- * intermediate object per span.
- */
+/** Number-typed columns: their text reads back as numbers (`decodeSpanLine`). */
+const NUMBER_COLUMNS = new Set([
+  'Duration', 'InputTokens', 'OutputTokens', 'CacheReadTokens', 'CacheWriteTokens', 'ReasoningTokens', 'TtftMs', 'Attempt',
+  'ContentTruncated', 'CostNanos',
+]);
+
 export function encodeSpan(r: SpanRow): EncodedSpan {
   return { projectId: r.ProjectId, traceId: r.TraceId, spanId: r.SpanId, timestamp: r.Timestamp, line: utf8Line(spanLineText(r)) };
 }
 
-/** The JSONCompactEachRow line of a span as text (see encodeSpan). */
+/**
+ * The TabSeparated line of a span as text (see encodeSpan): one template, so V8 builds the line
+ * without an array or object per span. Against JSONCompactEachRow, measured on the storage bench:
+ * ~40 % less JS time to encode (prompt text, mostly free of tabs, newlines and backslashes, is
+ * copied as it is rather than scanned for quotes) and ~13 % less engine time to parse.
+ */
 export function spanLineText(r: SpanRow): string {
   const ev = r.Events;
   const ln = r.Links;
-  return JSON.stringify([
-    r.ProjectId, r.Timestamp, r.TraceId, r.SpanId, r.ParentSpanId, r.TraceState, r.SpanName, r.SpanKind, r.ServiceName,
-    r.ResourceAttributes, r.ScopeName, r.ScopeVersion, r.SpanAttributes, r.Duration, r.StatusCode, r.StatusMessage,
-    ev.map((e) => e.Timestamp), ev.map((e) => e.Name), ev.map((e) => e.Attributes),
-    ln.map((l) => l.TraceId), ln.map((l) => l.SpanId), ln.map((l) => l.TraceState), ln.map((l) => l.Attributes),
-    r.SpanClass, r.OperationName, r.Provider, r.RequestModel, r.ResponseModel, r.InputTokens, r.OutputTokens, r.CacheReadTokens,
-    r.CacheWriteTokens, r.ReasoningTokens, r.TtftMs, r.FinishReasons, r.FailureClass, r.PromptName, r.PromptVersion, r.UserId,
-    r.SessionId, r.Environment, r.AppVersion, r.ServiceTier, r.ToolName, r.Attempt, r.ValidationStatus, r.InputContent,
-    r.OutputContent, r.ContentTruncated, r.CostNanos, r.CostSource, r.Convention, r.Diagnostics,
-  ]);
+  return `${tsvString(r.ProjectId)}\t${tsvString(r.Timestamp)}\t${tsvString(r.TraceId)}\t${tsvString(r.SpanId)}\t${tsvString(r.ParentSpanId)}\t${
+    tsvString(r.TraceState)}\t${tsvString(r.SpanName)}\t${tsvString(r.SpanKind)}\t${tsvString(r.ServiceName)}\t${tsvMap(r.ResourceAttributes)}\t${
+    tsvString(r.ScopeName)}\t${tsvString(r.ScopeVersion)}\t${tsvMap(r.SpanAttributes)}\t${tsvNumber(r.Duration)}\t${tsvString(r.StatusCode)}\t${
+    tsvString(r.StatusMessage)}\t${
+    ev.length === 0 ? '[]\t[]\t[]' : `${tsvStringArray(ev.map((e) => e.Timestamp))}\t${tsvStringArray(ev.map((e) => e.Name))}\t${tsvMapArray(ev.map((e) => e.Attributes))}`}\t${
+    ln.length === 0 ? '[]\t[]\t[]\t[]' : `${tsvStringArray(ln.map((l) => l.TraceId))}\t${tsvStringArray(ln.map((l) => l.SpanId))}\t${tsvStringArray(ln.map((l) => l.TraceState))}\t${tsvMapArray(ln.map((l) => l.Attributes))}`}\t${
+    tsvString(r.SpanClass)}\t${tsvString(r.OperationName)}\t${tsvString(r.Provider)}\t${tsvString(r.RequestModel)}\t${tsvString(r.ResponseModel)}\t${
+    tsvNumber(r.InputTokens)}\t${tsvNumber(r.OutputTokens)}\t${tsvNumber(r.CacheReadTokens)}\t${tsvNumber(r.CacheWriteTokens)}\t${tsvNumber(r.ReasoningTokens)}\t${
+    r.TtftMs === null ? '\\N' : tsvNumber(r.TtftMs)}\t${tsvStringArray(r.FinishReasons)}\t${tsvString(r.FailureClass)}\t${tsvString(r.PromptName)}\t${
+    tsvString(r.PromptVersion)}\t${tsvString(r.UserId)}\t${tsvString(r.SessionId)}\t${tsvString(r.Environment)}\t${tsvString(r.AppVersion)}\t${
+    tsvString(r.ServiceTier)}\t${tsvString(r.ToolName)}\t${tsvNumber(r.Attempt)}\t${tsvString(r.ValidationStatus)}\t${tsvString(r.InputContent)}\t${
+    tsvString(r.OutputContent)}\t${tsvNumber(r.ContentTruncated)}\t${tsvNumber(r.CostNanos)}\t${tsvString(r.CostSource)}\t${tsvString(r.Convention)}\t${
+    tsvStringArray(r.Diagnostics)}`;
 }
 
 const SLAB_BYTES = 4 * 1024 * 1024;
@@ -77,7 +88,7 @@ function utf8Line(text: string): Buffer {
   return slab.subarray(start, slabUsed);
 }
 
-/** The JSONCompactEachRow payload of these spans: their lines, each followed by a newline. */
+/** The TabSeparated payload of these spans: their lines, each followed by a newline. */
 export function joinLines(spans: readonly EncodedSpan[]): Buffer {
   let size = 0;
   for (const s of spans) size += s.line.byteLength + 1;
@@ -92,8 +103,34 @@ export function joinLines(spans: readonly EncodedSpan[]): Buffer {
 
 /** An encoded line back as a column → value object: for dead letters an operator reads and replays. */
 export function decodeSpanLine(line: Buffer): Record<string, unknown> {
-  const values = JSON.parse(line.toString('utf8')) as unknown[];
+  const fields = line.toString('utf8').split('\t');
   const out: Record<string, unknown> = {};
-  SPAN_INSERT_COLUMNS.forEach((column, i) => (out[column] = values[i]));
+  SPAN_INSERT_COLUMNS.forEach((column, i) => {
+    const value = parseTsvValue(fields[i] ?? '');
+    out[column] = NUMBER_COLUMNS.has(column) && typeof value === 'string' ? Number(value) : value;
+  });
   return out;
+}
+
+/**
+ * A JSONCompactEachRow line of SPAN_INSERT_COLUMNS (the line format before TabSeparated, still in
+ * spool records an earlier version wrote) as the span it encodes.
+ */
+export function spanRowFromJsonLine(line: Buffer): SpanRow {
+  const values = JSON.parse(line.toString('utf8')) as unknown[];
+  const v: Record<string, unknown> = {};
+  SPAN_INSERT_COLUMNS.forEach((column, i) => (v[column] = values[i]));
+  const list = <T>(key: string): T[] => (Array.isArray(v[key]) ? (v[key] as T[]) : []);
+  const eventTimes = list<string>('Events.Timestamp');
+  const eventNames = list<string>('Events.Name');
+  const eventAttrs = list<Record<string, string>>('Events.Attributes');
+  const linkTraces = list<string>('Links.TraceId');
+  const linkSpans = list<string>('Links.SpanId');
+  const linkStates = list<string>('Links.TraceState');
+  const linkAttrs = list<Record<string, string>>('Links.Attributes');
+  return {
+    ...(v as unknown as SpanRow),
+    Events: eventTimes.map((Timestamp, i) => ({ Timestamp, Name: eventNames[i] ?? '', Attributes: eventAttrs[i] ?? {} })),
+    Links: linkTraces.map((TraceId, i) => ({ TraceId, SpanId: linkSpans[i] ?? '', TraceState: linkStates[i] ?? '', Attributes: linkAttrs[i] ?? {} })),
+  };
 }

@@ -21,7 +21,7 @@ let bytesPerSpan = 5_000;
 /**
  * Encodes a batch straight into one reused buffer, each line followed by its newline: the lines
  * are then already the insert payload (`spanPayload` passes them on without a copy), and neither a
- * per-span slab nor a fresh 45 MB join buffer has its pages faulted in.
+ * per-span slab nor a fresh 40 MB join buffer has its pages faulted in.
  */
 export function encodeSpanBatch(rows: readonly SpanRow[]): EncodedSpanBatch {
   if (rows.length === 0) return { spans: [], release: () => undefined };
@@ -71,7 +71,7 @@ export function encodeSpanBatch(rows: readonly SpanRow[]): EncodedSpanBatch {
 }
 
 /**
- * The JSONCompactEachRow payload of these spans (each line followed by a newline). Lines that sit
+ * The TabSeparated payload of these spans (each line followed by a newline). Lines that sit
  * back to back in one buffer with their newlines between them (a whole `encodeSpanBatch`) are
  * passed on as one view; otherwise they are copied into a reused buffer.
  */
