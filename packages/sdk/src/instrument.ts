@@ -171,7 +171,16 @@ class ObservedIterator<T> implements AsyncIterator<T>, AsyncIterable<T> {
     private readonly call: LlmCall,
     private readonly observer: StreamObserver<T>,
   ) {
-    this.onResult = (r) => this.observe(r);
+    // The chunk is handled right here (no further call per chunk before the observer's).
+    this.onResult = (r) => {
+      if (call.finished) return;
+      if (r.done) return this.end();
+      try {
+        observer.onChunk(r.value);
+      } catch (err) {
+        reportInternal('reading a stream chunk', err);
+      }
+    };
     this.onError = (err) => call.fail(err);
   }
 
@@ -197,16 +206,6 @@ class ObservedIterator<T> implements AsyncIterator<T>, AsyncIterable<T> {
 
   [Symbol.asyncIterator](): this {
     return this;
-  }
-
-  private observe(r: IteratorResult<T>): void {
-    if (this.call.finished) return;
-    if (r.done) return this.end();
-    try {
-      this.observer.onChunk(r.value);
-    } catch (err) {
-      reportInternal('reading a stream chunk', err);
-    }
   }
 
   private end(): void {

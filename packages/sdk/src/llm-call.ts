@@ -85,7 +85,7 @@ export class LlmCall {
   /** When a finished call is due to be sealed (validation window). */
   dueMs = 0;
   private firstChunkMs: number | undefined;
-  private chunkCount = 0;
+  private chunks = 0;
   /** Attributes known at the start, given to the span when it starts (samplers may read them). */
   private startAttrs: Attributes | undefined;
   /** Attributes recorded since, written when the call is sealed. */
@@ -230,7 +230,7 @@ export class LlmCall {
     this.request = this.input = this.response = this.output = undefined;
     const attrs = this.attrs;
     if (this.firstChunkMs !== undefined) attrs[K.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = (this.firstChunkMs - this.startMs) / 1000;
-    if (this.chunkCount > 0) attrs[K.ATTR_SIGHTLINE_STREAM_CHUNK_COUNT] = this.chunkCount;
+    if (this.chunks > 0) attrs[K.ATTR_SIGHTLINE_STREAM_CHUNK_COUNT] = this.chunks;
     if (this.diagnostics) attrs[K.ATTR_SIGHTLINE_DIAGNOSTICS] = JSON.stringify(this.diagnostics);
     if (this.truncated) attrs[K.ATTR_SIGHTLINE_TRUNCATED] = this.truncated.join(',');
     const span = (this.current ??= this.startSpan());
@@ -258,8 +258,18 @@ export class LlmCall {
 
   /** Counts a stream chunk; the first one carrying content fixes the time to first chunk. */
   chunk(carriesContent: boolean): void {
-    this.chunkCount++;
+    this.chunks++;
     if (carriesContent && this.firstChunkMs === undefined) this.firstChunkMs = performance.now();
+  }
+
+  /** Marks now as the time of the first chunk carrying content (if none was marked yet). */
+  firstChunk(): void {
+    this.firstChunkMs ??= performance.now();
+  }
+
+  /** Records the chunk count of a stream whose chunks were counted in one go at its end. */
+  chunkCount(count: number): void {
+    this.chunks += count;
   }
 
   diagnose(code: string): void {

@@ -21,64 +21,107 @@ export const newChoice = (): ChoiceAcc => ({ role: 'assistant', text: '', hasTex
 
 /** Rebuilds the assistant output of a Chat Completions stream from its chunks. */
 export function chatStreamObserver(call: LlmCall): StreamObserver<Obj> {
-  const choices = new Map<number, ChoiceAcc>();
-  let id: string | undefined;
-  let model: string | undefined;
-  let tier: string | undefined;
-  let usage: unknown;
-  return {
-    onChunk(chunk) {
-      id ??= typeof chunk.id === 'string' ? chunk.id : undefined;
-      model ??= typeof chunk.model === 'string' ? chunk.model : undefined;
-      if (typeof chunk.service_tier === 'string') tier = chunk.service_tier;
-      if (chunk.usage) usage = chunk.usage;
-      let carries = false;
-      const list = chunk.choices as Obj[] | undefined;
-      const n = Array.isArray(list) ? list.length : 0;
-      for (let i = 0; i < n; i++) {
-        const c = (list as Obj[])[i] as Obj;
-        const idx = typeof c.index === 'number' ? c.index : 0;
-        let acc = choices.get(idx);
-        if (!acc) choices.set(idx, (acc = newChoice()));
-        const delta = c.delta as Obj | undefined;
-        if (delta) {
-          if (typeof delta.role === 'string') acc.role = delta.role;
-          if (typeof delta.content === 'string' && delta.content) {
-            acc.text += delta.content;
-            acc.hasText = true;
-            carries = true;
-          }
-          const reasoning = delta.reasoning_content ?? delta.reasoning;
-          if (typeof reasoning === 'string' && reasoning) {
-            acc.reasoning += reasoning;
-            carries = true;
-          }
-          if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) {
-            carries = true;
-            addToolDeltas(acc, delta.tool_calls as Obj[]);
-          }
+  return new ChatStreamObserver(call);
+}
+
+/**
+ * Per chunk it only keeps the chunk (and, until one carries content, looks for the first that
+ * does, for the time to first chunk); the chunks are read in one pass when the stream ends, in
+ * the app's last `next()`, so they die young with the rest of the stream's garbage.
+ */
+class ChatStreamObserver implements StreamObserver<Obj> {
+  private chunks: Obj[] = [];
+  private sawContent = false;
+
+  constructor(private readonly call: LlmCall) {}
+
+  onChunk(chunk: Obj): void {
+    this.chunks.push(chunk);
+    if (!this.sawContent && carriesContent(chunk)) {
+      this.sawContent = true;
+      this.call.firstChunk();
+    }
+  }
+
+  onEnd(): void {
+    const call = this.call;
+    const chunks = this.chunks;
+    this.chunks = [];
+    call.chunkCount(chunks.length);
+    const out = readChunks(chunks);
+    // Attributes are set when the span is sealed, off the app's last `next()`.
+    call.later(() => recordStream(call, out));
+    call.finish();
+  }
+}
+
+function carriesContent(chunk: Obj): boolean {
+  const list = chunk.choices;
+  if (!Array.isArray(list)) return false;
+  for (const c of list as Obj[]) {
+    const delta = c?.delta as Obj | undefined;
+    if (!delta) continue;
+    if ((typeof delta.content === 'string' && delta.content) || (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0)) return true;
+    const reasoning = delta.reasoning_content ?? delta.reasoning;
+    if (typeof reasoning === 'string' && reasoning) return true;
+  }
+  return false;
+}
+
+interface StreamOut {
+  id: string | undefined;
+  model: string | undefined;
+  tier: string | undefined;
+  usage: unknown;
+  choices: Map<number, ChoiceAcc>;
+}
+
+function readChunks(chunks: Obj[]): StreamOut {
+  const out: StreamOut = { id: undefined, model: undefined, tier: undefined, usage: undefined, choices: new Map() };
+  const choices = out.choices;
+  for (let k = 0; k < chunks.length; k++) {
+    const chunk = chunks[k] as Obj;
+    if (out.id === undefined && typeof chunk.id === 'string') out.id = chunk.id;
+    if (out.model === undefined && typeof chunk.model === 'string') out.model = chunk.model;
+    if (typeof chunk.service_tier === 'string') out.tier = chunk.service_tier;
+    if (chunk.usage) out.usage = chunk.usage;
+    const list = chunk.choices as Obj[] | undefined;
+    const n = Array.isArray(list) ? list.length : 0;
+    for (let i = 0; i < n; i++) {
+      const c = (list as Obj[])[i] as Obj;
+      const idx = typeof c.index === 'number' ? c.index : 0;
+      let acc = choices.get(idx);
+      if (!acc) choices.set(idx, (acc = newChoice()));
+      const delta = c.delta as Obj | undefined;
+      if (delta) {
+        if (typeof delta.role === 'string') acc.role = delta.role;
+        if (typeof delta.content === 'string' && delta.content) {
+          acc.text += delta.content;
+          acc.hasText = true;
         }
-        if (typeof c.finish_reason === 'string') acc.finish = c.finish_reason;
+        const reasoning = delta.reasoning_content ?? delta.reasoning;
+        if (typeof reasoning === 'string' && reasoning) acc.reasoning += reasoning;
+        if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) addToolDeltas(acc, delta.tool_calls as Obj[]);
       }
-      call.chunk(carries);
-    },
-    onEnd() {
-      // Assembled when the span is sealed, off the app's last `next()`.
-      call.later(() => {
-        call.set(ATTR_GEN_AI_RESPONSE_ID, id);
-        call.set(ATTR_GEN_AI_RESPONSE_MODEL, model);
-        call.set(ATTR_OPENAI_RESPONSE_SERVICE_TIER, tier);
-        const ordered = choices.size === 1 ? [...choices.values()] : [...choices.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
-        const reasons = ordered.map((c) => c.finish).filter((r): r is string => !!r);
-        if (reasons.length) call.set(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, reasons);
-        else call.diagnose('stream_ended_without_finish_reason');
-        if (settings.content.capture) call.contentText(ATTR_GEN_AI_OUTPUT_MESSAGES, streamOutputJson(ordered, contentOptions(settings.content)), true);
-        if (usage) call.usage(openaiUsage(usage));
-        else call.diagnose('stream_usage_missing');
-      });
-      call.finish();
-    },
-  };
+      if (typeof c.finish_reason === 'string') acc.finish = c.finish_reason;
+    }
+  }
+  return out;
+}
+
+function recordStream(call: LlmCall, out: StreamOut): void {
+  call.set(ATTR_GEN_AI_RESPONSE_ID, out.id);
+  call.set(ATTR_GEN_AI_RESPONSE_MODEL, out.model);
+  call.set(ATTR_OPENAI_RESPONSE_SERVICE_TIER, out.tier);
+  const choices = out.choices;
+  const ordered = choices.size === 1 ? [...choices.values()] : [...choices.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+  const reasons: string[] = [];
+  for (const c of ordered) if (c.finish) reasons.push(c.finish);
+  if (reasons.length) call.set(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, reasons);
+  else call.diagnose('stream_ended_without_finish_reason');
+  if (settings.content.capture) call.contentText(ATTR_GEN_AI_OUTPUT_MESSAGES, streamOutputJson(ordered, contentOptions(settings.content)), true);
+  if (out.usage) call.usage(openaiUsage(out.usage));
+  else call.diagnose('stream_usage_missing');
 }
 
 function addToolDeltas(acc: ChoiceAcc, deltas: Obj[]): void {
