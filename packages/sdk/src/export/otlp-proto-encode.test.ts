@@ -16,6 +16,10 @@ const ATTRS: Attributes = {
   empty: '',
   unicode: UNICODE,
   long: 'é'.repeat(5000),
+  // Lengths whose worst-case length prefix is longer than the real one (the body moves back).
+  mid_ascii: 'm'.repeat(100),
+  ascii_6k: 'a'.repeat(6000),
+  mixed_6k: `${'a'.repeat(5990)}日本🚀`,
   big: BIG,
   yes: true,
   no: false,

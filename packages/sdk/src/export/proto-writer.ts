@@ -121,11 +121,28 @@ export class ProtoWriter {
       this.pos += n;
       return;
     }
-    const n = Buffer.byteLength(s, 'utf8');
-    this.varint(n);
-    this.ensure(n);
-    (this.buf as unknown as { utf8Write: Utf8Write }).utf8Write(s, this.pos, n);
-    this.pos += n;
+    // Written first into room for the worst case (3 bytes per UTF-16 unit), with the prefix sized
+    // for that case and moved only when the real length needs fewer bytes: no separate
+    // Buffer.byteLength pass over multi-KB prompts.
+    const reserve = varintSize(s.length * 3);
+    this.ensure(reserve + s.length * 3);
+    const start = this.pos;
+    const n = (this.buf as unknown as { utf8Write: Utf8Write }).utf8Write(s, start + reserve);
+    const prefix = varintSize(n);
+    if (prefix !== reserve) this.buf.copyWithin(start + prefix, start + reserve, start + reserve + n);
+    this.pos = start;
+    this.varintInPlace(n);
+    this.pos = start + prefix + n;
+  }
+
+  /** A varint at the cursor without `ensure` (the caller reserved its bytes). */
+  private varintInPlace(v: number): void {
+    const b = this.buf;
+    while (v >= 0x80) {
+      b[this.pos++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    b[this.pos++] = v;
   }
 
   /** A hex id (trace or span id) as bytes; a malformed id is skipped rather than half-written. */
