@@ -4,7 +4,7 @@ import { reportInternal } from '../diagnostics.ts';
 import { observeApiCall, observeStream, type StreamObserver } from '../instrument.ts';
 import { LlmCall } from '../llm-call.ts';
 import { num } from '../openai/chat-mapping.ts';
-import { patch, snapshot } from '../openai/wrap.ts';
+import { patch, requestFields, snapshot } from '../openai/wrap.ts';
 import { detectServer, type ServerInfo } from '../provider-detect.ts';
 import { anthropicInputMessages, anthropicOutput, anthropicSystem, anthropicUsage } from './mapping.ts';
 
@@ -49,9 +49,10 @@ export function wrapAnthropic<T extends object>(client: T, options: WrapAnthropi
 
 function messagesCreate(client: object, orig: Method, server: ServerInfo): Method {
   return function observedMessagesCreate(this: unknown, ...args: unknown[]) {
-    const body = (args[0] ?? {}) as Obj;
     let call: LlmCall;
+    let body: Obj;
     try {
+      body = requestFields(args[0]);
       const first = Array.isArray(body.messages) ? (body.messages as Obj[])[0]?.content : undefined;
       call = new LlmCall({
         operation: K.GEN_AI_OPERATION.chat,

@@ -4,7 +4,7 @@ import { createTestCapture, type TestCapture } from '../testing.ts';
 import { FakeLlmServer } from '../test/fake-llm-server.ts';
 import { chatCompletion, chatStream, openaiError } from '../test/fixtures.ts';
 import { withContext, withPrompt } from '../scope.ts';
-import { wrapOpenAI } from './wrap.ts';
+import { requestFields, wrapOpenAI } from './wrap.ts';
 
 let server: FakeLlmServer;
 let capture: TestCapture;
@@ -256,5 +256,30 @@ describe('wrapOpenAI: responses and embeddings', () => {
     expect(res.data[0]?.embedding).toEqual([0.1, 0.2, 0.3]);
     const span = capture.llmSpans()[0];
     expect(span?.attributes).toMatchObject({ 'gen_ai.operation.name': 'embeddings', 'gen_ai.usage.input_tokens': 5, 'gen_ai.embeddings.dimension.count': 3 });
+  });
+});
+
+describe('request fields', () => {
+  it('copies own and inherited enumerable fields; anything else gives an empty object', () => {
+    const base = { model: 'm', temperature: 0.5 };
+    const spread = { ...base, stream: true, stream_options: { include_usage: true } };
+    expect(requestFields(spread)).toEqual(spread);
+    expect(requestFields(Object.create({ inherited: 1 }) as object)).toEqual({ inherited: 1 });
+    expect(requestFields(undefined)).toEqual({});
+    expect(requestFields('x')).toEqual({});
+  });
+
+  it('records the parameters of a request built by spreading, and passes the app\'s own object on', async () => {
+    server.script('/v1/chat/completions', chatCompletion({ content: '4' }));
+    const params = { model: 'gpt-4o-mini', messages };
+    const body = { ...params, temperature: 0.3, max_completion_tokens: 40, max_tokens: 10, stop: 'END', n: 2 };
+    await client().chat.completions.create(body);
+    expect(server.requests.at(-1)?.body).toMatchObject({ temperature: 0.3, max_completion_tokens: 40, stop: 'END', n: 2 });
+    expect(capture.llmSpans()[0]?.attributes).toMatchObject({
+      'gen_ai.request.temperature': 0.3,
+      'gen_ai.request.max_tokens': 40,
+      'gen_ai.request.stop_sequences': ['END'],
+      'gen_ai.request.choice.count': 2,
+    });
   });
 });

@@ -60,6 +60,22 @@ export function patch(target: Obj | undefined, name: string, make: (orig: Method
   target[name] = make(orig as Method);
 }
 
+/**
+ * The request's fields, copied in one pass into a plain object the wrappers then read. Reading an
+ * absent key straight off the app's params takes V8's slow path when they were built by spreading
+ * and adding keys (`{ ...params, stream: true }`, common in apps): ~130 ns per absent key, over a
+ * microsecond per call for the optional parameters looked up. The copy's misses are cached.
+ * The provider still gets the app's own object.
+ */
+export function requestFields(request: unknown): Obj {
+  const fields: Obj = {};
+  if (request === null || typeof request !== 'object') return fields;
+  const from = request as Obj;
+  // Inherited enumerable keys included, as reading `request.key` would see them.
+  for (const key in from) fields[key] = from[key];
+  return fields;
+}
+
 /** A shallow copy of an array the app may keep appending to (a chat history). */
 export function snapshot<T>(value: T): T {
   return (Array.isArray(value) ? value.slice() : value) as T;
@@ -98,9 +114,9 @@ function chatKeyOf(request: unknown): string {
 
 function chatCreate(client: object, orig: Method, server: ServerInfo): Method {
   return function observedChatCreate(this: unknown, ...args: unknown[]) {
-    const body = (args[0] ?? {}) as Obj;
     let call: LlmCall;
     try {
+      const body = requestFields(args[0]);
       const stream = body.stream === true;
       call = new LlmCall({
         operation: K.GEN_AI_OPERATION.chat,
@@ -160,9 +176,10 @@ function recordChatResponse(call: LlmCall): void {
 
 function responsesCreate(client: object, orig: Method, server: ServerInfo): Method {
   return function observedResponsesCreate(this: unknown, ...args: unknown[]) {
-    const body = (args[0] ?? {}) as Obj;
     let call: LlmCall;
+    let body: Obj;
     try {
+      body = requestFields(args[0]);
       call = new LlmCall({
         operation: K.GEN_AI_OPERATION.chat,
         ...serverStart(server),
@@ -197,9 +214,10 @@ function responsesCreate(client: object, orig: Method, server: ServerInfo): Meth
 
 function embeddingsCreate(client: object, orig: Method, server: ServerInfo): Method {
   return function observedEmbeddingsCreate(this: unknown, ...args: unknown[]) {
-    const body = (args[0] ?? {}) as Obj;
     let call: LlmCall;
+    let body: Obj;
     try {
+      body = requestFields(args[0]);
       call = new LlmCall({
         operation: K.GEN_AI_OPERATION.embeddings,
         ...serverStart(server),
