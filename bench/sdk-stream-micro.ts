@@ -3,8 +3,11 @@
 // parsed from canned SSE data (no fetch, no SSE decoding), so the ~600 µs of the real client's
 // streaming work, and its run-to-run variance, do not bury the tens of µs being changed.
 // Paired blocks of the unwrapped stand-in, a bare OTel span and the wrapped stand-in; export
-// discarded. For A/B run it alternately with --sdk pointing at a copy of the SDK's source.
-//   node --expose-gc --conditions=@sightline/source --import tsx bench/sdk-stream-micro.ts [--plain] [--sdk /path/to/src/index.ts] [--blocks 31] [--calls 500]
+// discarded unless --export (then both go over OTLP/HTTP to a sink process: the SDK's own protobuf
+// exporter, the bare span the stock JSON one). For A/B run it alternately with --sdk pointing at a
+// copy of the SDK's source.
+//   node --expose-gc --conditions=@sightline/source --import tsx bench/sdk-stream-micro.ts [--plain] [--export] [--sdk /path/to/src/index.ts] [--blocks 31] [--calls 500]
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type OpenAI from 'openai';
@@ -12,6 +15,7 @@ import { APIPromise } from 'openai/core/api-promise';
 import { Stream } from 'openai/core/streaming';
 import type * as Sightline from '@sightline/sdk';
 import { bareSpanAround, chatCall, measureBlock, median, MESSAGES, nextTurn } from './sdk-bench-modes.ts';
+import { startSink } from './sdk-bench-servers.ts';
 
 const argAt = (name: string) => process.argv.indexOf(`--${name}`);
 const num = (name: string, fallback: number) => (argAt(name) >= 0 ? Number(process.argv[argAt(name) + 1]) : fallback);
@@ -59,9 +63,10 @@ function standIn(): OpenAI {
 }
 
 const discard = { export: (_s: unknown[], cb: (r: { code: number }) => void) => cb({ code: 0 }), shutdown: async () => undefined };
-sdk.init({ registerGlobal: false, flushOnExit: false, exporter: discard });
+const sink = process.argv.includes('--export') ? await startSink() : undefined;
+sdk.init({ registerGlobal: false, flushOnExit: false, ...(sink ? { endpoint: sink.url } : { exporter: discard }) });
 const wrapped = sdk.wrapOpenAI(standIn(), { provider: 'openai' });
-const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(discard)] });
+const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(sink ? new OTLPTraceExporter({ url: `${sink.url}/v1/traces` }) : discard)] });
 provider.register();
 const tracer = provider.getTracer('bench');
 const plain = standIn();
@@ -95,7 +100,8 @@ for (let b = 0; b < blocks; b++) {
   }
 }
 const bareTotal = median(added.bare.total);
-process.stdout.write(`${stream ? 'stream' : 'plain'} (stand-in client): unwrapped ${median(base).toFixed(1)} µs CPU/call; added, median of ${blocks} paired blocks of ${calls} (export discarded):\n`);
+sink?.stop();
+process.stdout.write(`${stream ? 'stream' : 'plain'} (stand-in client): unwrapped ${median(base).toFixed(1)} µs CPU/call; added, median of ${blocks} paired blocks of ${calls} (${sink ? 'export included' : 'export discarded'}):\n`);
 for (const m of ['bare', 'sightline'] as const) {
   const t = median(added[m].total);
   process.stdout.write(`  ${m.padEnd(10)} total ${t.toFixed(1).padStart(6)} µs  in-call ${median(added[m].inCall).toFixed(1).padStart(6)} µs  ratio to bare ${(t / bareTotal).toFixed(2)}x\n`);

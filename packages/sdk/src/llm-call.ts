@@ -186,7 +186,7 @@ export class LlmCall {
   contentText(key: string, text: string, redacted = false): void {
     try {
       const { value, truncated } = prepareContent(text, key, settings.content, redacted);
-      this.attrs[key] = value;
+      this.attrs[key] = flatten(value);
       if (truncated) (this.truncated ??= []).push(key);
     } catch (err) {
       reportInternal(`capturing ${key}`, err);
@@ -318,6 +318,16 @@ export class LlmCall {
       reportInternal('sealing an LLM span', err);
     }
   }
+}
+
+/**
+ * Content JSON is built by concatenation, a rope of pieces. Reading a character flattens it in
+ * place now, while it is young: the exporter's UTF-8 write of a rope that has since survived a
+ * collection costs ~10x that of a flat string (~2 µs vs ~0.2 µs per 2 KB, measured).
+ */
+function flatten(text: string): string {
+  if (text.length > 0) text.charCodeAt(0);
+  return text;
 }
 
 function applyScope(attrs: Attributes, scope: Scope): void {
