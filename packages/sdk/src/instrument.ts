@@ -133,6 +133,8 @@ function apiPromiseClass(client: unknown): ApiPromiseClass | null {
 export interface StreamObserver<T> {
   onChunk(chunk: T): void;
   onEnd(): void;
+  /** The stream failed after the chunks seen so far (the call is then failed with the error). */
+  onError?(err: unknown): void;
 }
 
 /**
@@ -181,7 +183,14 @@ class ObservedIterator<T> implements AsyncIterator<T>, AsyncIterable<T> {
         reportInternal('reading a stream chunk', err);
       }
     };
-    this.onError = (err) => call.fail(err);
+    this.onError = (err) => {
+      try {
+        observer.onError?.(err);
+      } catch (observeErr) {
+        reportInternal('reading a failed stream', observeErr);
+      }
+      call.fail(err);
+    };
   }
 
   /** Delegated as is (provider streams are async generators, which have it). */

@@ -44,6 +44,16 @@ class ChatStreamObserver implements StreamObserver<Obj> {
   }
 
   onEnd(): void {
+    this.readSoFar();
+    this.call.finish();
+  }
+
+  /** A failed stream keeps what arrived before the error: chunk count and partial output. */
+  onError(): void {
+    this.readSoFar();
+  }
+
+  private readSoFar(): void {
     const call = this.call;
     const chunks = this.chunks;
     this.chunks = [];
@@ -51,7 +61,6 @@ class ChatStreamObserver implements StreamObserver<Obj> {
     const out = readChunks(chunks);
     // Attributes are set when the span is sealed, off the app's last `next()`.
     call.later(() => recordStream(call, out));
-    call.finish();
   }
 }
 

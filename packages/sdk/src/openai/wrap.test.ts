@@ -188,6 +188,22 @@ describe('wrapOpenAI: chat.completions.create', () => {
     expect(capture.llmSpans()[0]?.status.code).toBe(2);
   });
 
+  it('keeps what a failed stream delivered before its error: chunk count and partial answer', async () => {
+    const head = (chatStream(['x']) as { events: Array<{ data: unknown }> }).events.slice(0, 2);
+    server.script('/v1/chat/completions', { kind: 'sse', events: [...head, { data: { error: { message: 'overloaded', type: 'server_error' } } }] });
+    const seen: unknown[] = [];
+    await expect(
+      (async () => {
+        for await (const chunk of await client().chat.completions.create({ model: 'm', messages, stream: true })) seen.push(chunk);
+      })(),
+    ).rejects.toThrow('overloaded');
+    expect(seen).toHaveLength(2);
+    const span = capture.llmSpans()[0];
+    expect(span?.status.code).toBe(2);
+    expect(span?.attributes['sightline.stream.chunk_count']).toBe(2);
+    expect(span?.json('gen_ai.output.messages')).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'x' }], finish_reason: '' }]);
+  });
+
   it('traces chat.completions.parse through create, keeping the parsed result', async () => {
     server.script('/v1/chat/completions', chatCompletion({ content: '{"answer":4}' }));
     const res = await client().chat.completions.parse({
