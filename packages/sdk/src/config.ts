@@ -36,8 +36,8 @@ export interface SightlineOptions {
   /** Memory bound of spans waiting for export, in bytes. Default 32 MiB. */
   maxQueueBytes?: number;
   /**
-   * Spans per export batch. Default 256: with the SDK's encoder (~4 µs per 4.6 KB span) a batch
-   * encodes in about 1 ms, and requests are further cut at 1 MiB, so stalls stay short.
+   * Spans per export batch. Default 256: requests are cut at 1 MiB, and the SDK's encoder
+   * (~4 µs per 4.6 KB span) yields to the event loop every 32 spans, so stalls stay short.
    */
   maxExportBatchSize?: number;
   /** Export delay. Default 1000 ms. */
