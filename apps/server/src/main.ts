@@ -74,9 +74,6 @@ export async function startServer(config: LoadedConfig, logger: Logger = jsonLog
 async function startWithDriver(driver: Driver, cfg: ServerConfig, store: StoreConfig, logger: Logger): Promise<RunningServer> {
   const migrated = await migrate(driver, { cluster: store.cluster, retentionDays: store.retentionDays });
   if (migrated.applied.length > 0) logger.log('info', 'storage.migrated', { applied: migrated.applied.join(',') });
-  if (migrated.unsupported !== undefined) {
-    logger.log('info', 'storage.tuning_unsupported', { skipped: migrated.unsupported.join(','), why: 'this ClickHouse lacks a MergeTree setting they set; tried again at the next start' });
-  }
 
   const keys = new KeyStore(driver, cfg.keyPepper);
   const boot = await keys.bootstrap(cfg.bootstrapKey);

@@ -8,8 +8,6 @@ import type { Migration } from './migrations/migration.ts';
 export interface MigrateResult {
   applied: string[];
   skipped: string[];
-  /** Optional steps this engine cannot run (it lacks a MergeTree setting they set); tried again next start. */
-  unsupported?: string[];
   /** Tables whose TTL was changed to the configured retention. */
   retentionChanged?: string[];
 }
@@ -55,10 +53,6 @@ ORDER BY Id`,
       result.skipped.push(migration.id);
       continue;
     }
-    if (!(await supportsSettings(driver, migration.mergeTreeSettings))) {
-      (result.unsupported ??= []).push(migration.id);
-      continue;
-    }
     let statements: string[];
     try {
       statements = migration.up(ctx);
@@ -81,15 +75,6 @@ ORDER BY Id`,
     if (changed.length > 0) result.retentionChanged = changed;
   }
   return result;
-}
-
-async function supportsSettings(driver: Driver, names: readonly string[] | undefined): Promise<boolean> {
-  if (names === undefined || names.length === 0) return true;
-  const known = await driver.query<{ name: string }>(
-    'SELECT name FROM system.merge_tree_settings WHERE name IN {names:Array(String)}',
-    { names },
-  );
-  return names.every((name) => known.some((row) => row.name === name));
 }
 
 async function run(driver: Driver, what: string, sql: string): Promise<void> {

@@ -5,7 +5,6 @@ import { rollupsMigration } from './0003-rollups.ts';
 import { rollupProjectionsMigration } from './0004-rollup-projections.ts';
 import { rollupModelProjectionsMigration } from './0005-rollup-model-projections.ts';
 import { spansCompactPartsMigration } from './0006-spans-compact-parts.ts';
-import { spansMergeWidthMigration } from './0007-spans-merge-width.ts';
 import { projectsKeysMigration } from './0100-projects-keys.ts';
 import { priceOverridesMigration } from './0200-price-overrides.ts';
 import { priceTableStateMigration } from './0201-price-table-state.ts';
@@ -24,7 +23,6 @@ export const MIGRATIONS: Migration[] = [
   rollupProjectionsMigration,
   rollupModelProjectionsMigration,
   spansCompactPartsMigration,
-  spansMergeWidthMigration,
   projectsKeysMigration,
   priceOverridesMigration,
   priceTableStateMigration,

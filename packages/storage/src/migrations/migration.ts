@@ -10,10 +10,4 @@ export interface Migration {
   id: string;
   description: string;
   up: (ctx: MigrationContext) => string[];
-  /**
-   * MergeTree settings the statements set. On an engine that does not know one of them (an older
-   * ClickHouse server) the step is left unapplied and unrecorded, so it runs once the server knows
-   * them; reads and writes are the same either way.
-   */
-  mergeTreeSettings?: readonly string[];
 }
