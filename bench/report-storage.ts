@@ -47,7 +47,7 @@ export function storageSection(runs: StorageBenchFigures[], opts: Record<string,
             [`insert rate, ${num(f.largeBlocks.batchSize)}-row blocks (wall)`, `${num(f.largeBlocks.insertRowsPerSec)} rows/s`, 'one timed run', ratio(f.largeBlocks.insertRowsPerSec, f.synthRowsPerSec), 'in-engine synthesis', '≥ 35,000 rows/s', verdict(f.largeBlocks.insertRowsPerSec >= 35_000)],
             [`CPU per inserted row, ${num(f.largeBlocks.batchSize)}-row blocks`, `${num(f.largeBlocks.insertCpuUsPerRow, 1)} µs`, 'one timed run', '', '', '', ''],
             [`insert rate, ${num(f.largeBlocks.batchSize)}-row blocks, if all ${f.cores} cores were free`, `${num(f.largeBlocks.insertRowsPerSecAllCores)} rows/s`, 'derived', ratio(f.largeBlocks.insertRowsPerSecAllCores, f.synthRowsPerSec), 'in-engine synthesis', '≥ 35,000 rows/s', verdict(f.largeBlocks.insertRowsPerSecAllCores >= 35_000)],
-            // Merges the first run leaves for later run during the second: over both, no run is spared its share.
+            // Merges the first run leaves for later run during the second: over both, neither is spared its share.
             [`CPU per inserted row over both runs (${num(insertRows + largeRows)} rows)`, `${num((f.insertCpuUsPerRow * insertRows + f.largeBlocks.insertCpuUsPerRow * largeRows) / (insertRows + largeRows), 1)} µs`, 'derived', '', '', '', ''],
           ]),
       ['in-engine synthesis (reference)', `${num(f.synthRowsPerSec)} rows/s`, 'one timed run', '1.00×', '', '', ''],
