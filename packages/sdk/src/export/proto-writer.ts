@@ -4,6 +4,8 @@
 // twice and no intermediate object graph is built.
 
 const TWO_32 = 0x1_0000_0000;
+// Longest string written before its length is known (see stringBody): 64K chars, 192 KiB of room.
+const WRITE_FIRST_MAX_CHARS = 64 * 1024;
 
 type Utf8Write = (s: string, offset: number, length?: number) => number;
 
@@ -118,6 +120,15 @@ export class ProtoWriter {
       const at = this.pos++;
       const n = (this.buf as unknown as { utf8Write: Utf8Write }).utf8Write(s, this.pos);
       this.buf[at] = n;
+      this.pos += n;
+      return;
+    }
+    if (s.length > WRITE_FIRST_MAX_CHARS) {
+      // Huge strings: size first, so the buffer grows to the real length and not three times it.
+      const n = Buffer.byteLength(s, 'utf8');
+      this.varint(n);
+      this.ensure(n);
+      (this.buf as unknown as { utf8Write: Utf8Write }).utf8Write(s, this.pos, n);
       this.pos += n;
       return;
     }

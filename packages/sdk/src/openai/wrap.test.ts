@@ -281,6 +281,9 @@ describe('request fields', () => {
     const spread = { ...base, stream: true, stream_options: { include_usage: true } };
     expect(requestFields(spread)).toEqual(spread);
     expect(requestFields(Object.create({ inherited: 1 }) as object)).toEqual({ inherited: 1 });
+    const parsed = requestFields(JSON.parse('{"model":"m","__proto__":{"stream":true}}'));
+    expect(parsed.stream).toBeUndefined();
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
     expect(requestFields(undefined)).toEqual({});
     expect(requestFields('x')).toEqual({});
   });

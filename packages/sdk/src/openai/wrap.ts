@@ -72,7 +72,10 @@ export function requestFields(request: unknown): Obj {
   if (request === null || typeof request !== 'object') return fields;
   const from = request as Obj;
   // Inherited enumerable keys included, as reading `request.key` would see them.
-  for (const key in from) fields[key] = from[key];
+  for (const key in from) {
+    // An own `__proto__` key (params parsed from JSON) would set the copy's prototype.
+    if (key !== '__proto__') fields[key] = from[key];
+  }
   return fields;
 }
 
