@@ -17,7 +17,7 @@ export {
   insertSpans,
   type InsertSpansResult,
 } from './spans/insert-spans.ts';
-export { SPAN_INSERT_COLUMNS, SPAN_LINE_FORMAT, decodeSpanLine, encodeSpan, joinLines, spanRowFromJsonLine, type EncodedSpan } from './spans/encoded-span.ts';
+export { SPAN_INSERT_COLUMNS, decodeSpanLine, encodeSpan, joinLines, spanRowFromJsonLine, type EncodedSpan } from './spans/encoded-span.ts';
 export type { RecentSpanKeysOptions } from './spans/recent-span-keys.ts';
 export { SPAN_ROW_SELECT, fromSpanSelectRow, toSpanInsertRow } from './spans/span-insert-row.ts';
 export { rebuildRollups, type RebuildRollupsOptions } from './rollups.ts';
