@@ -2,7 +2,7 @@
 // process that first measures the unwrapped client, so every "added" figure is a same-process
 // difference; the LLM server and the OTLP sink run in processes of their own.
 //
-//   pnpm tsx --conditions=@sightline/source bench/sdk-overhead.ts [--rounds 3] [--calls 400] [--blocks 5] [--modes bare-otel,sightline] [--plain-only] [--quick]
+//   pnpm tsx --conditions=@sightline/source bench/sdk-overhead.ts [--rounds 3] [--calls 400] [--blocks 5] [--modes bare-otel,sightline] [--plain-only | --stream-only] [--quick]
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Mode } from './sdk-bench-modes.ts';
@@ -177,5 +177,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     ...(arg('warmup') !== undefined ? { warmup: arg('warmup') as number } : {}),
     ...(modesArg >= 0 ? { modes: (process.argv[modesArg + 1] ?? '').split(',') as Mode[] } : {}),
     ...(process.argv.includes('--plain-only') ? { streams: [false] } : {}),
+    ...(process.argv.includes('--stream-only') ? { streams: [true] } : {}),
   });
 }
