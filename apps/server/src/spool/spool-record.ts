@@ -45,8 +45,9 @@ export function recordIdentity(payload: Buffer): Buffer {
   return payload.subarray(0, Math.min(payload.byteLength, 5 + payload.readUInt32LE(1)));
 }
 
+/** A record of an earlier layout, whose spans are parsed and encoded again when read. */
 export function isLegacyRecord(payload: Buffer): boolean {
-  return payload[0] === LEGACY_JSON;
+  return payload[0] === LEGACY_JSON || payload[0] === JSON_LINES || payload[0] === NEWLINE_LINES;
 }
 
 /** The spans of a record; their lines are views into `payload`, not copies. */

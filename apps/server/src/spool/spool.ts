@@ -170,7 +170,7 @@ export class Spool {
       payloads.push(rec.payload);
       pos = rec.next;
       if (rows.length >= maxRows) break;
-      // A legacy record of JSON rows takes a while to parse: let requests in before the next one.
+      // A record of an earlier layout takes a while to re-encode: let requests in before the next one.
       // (Current records parse in well under a millisecond; yielding after each of them made a
       // 10k-row batch wait behind every queued request, several times over.)
       if (isLegacyRecord(rec.payload)) await new Promise((r) => setImmediate(r));
