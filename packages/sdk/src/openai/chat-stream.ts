@@ -24,13 +24,18 @@ export function chatStreamObserver(call: LlmCall): StreamObserver<Obj> {
   return new ChatStreamObserver(call);
 }
 
+/** Chunks kept before they are read into the output: a long stream holds at most this many. */
+const CHUNKS_HELD = 256;
+
 /**
  * Per chunk it only keeps the chunk (and, until one carries content, looks for the first that
- * does, for the time to first chunk); the chunks are read in one pass when the stream ends, in
- * the app's last `next()`, so they die young with the rest of the stream's garbage.
+ * does, for the time to first chunk). Kept chunks are read in one pass every CHUNKS_HELD chunks
+ * and when the stream ends, in the app's last `next()`, so they die young and a long stream's
+ * memory stays bounded.
  */
 class ChatStreamObserver implements StreamObserver<Obj> {
   private chunks: Obj[] = [];
+  private readonly out: StreamOut = { id: undefined, model: undefined, tier: undefined, usage: undefined, choices: new Map() };
   private sawContent = false;
 
   constructor(private readonly call: LlmCall) {}
@@ -41,6 +46,7 @@ class ChatStreamObserver implements StreamObserver<Obj> {
       this.sawContent = true;
       this.call.firstChunk();
     }
+    if (this.chunks.length >= CHUNKS_HELD) this.readHeld();
   }
 
   onEnd(): void {
@@ -53,12 +59,17 @@ class ChatStreamObserver implements StreamObserver<Obj> {
     this.readSoFar();
   }
 
-  private readSoFar(): void {
-    const call = this.call;
+  private readHeld(): void {
     const chunks = this.chunks;
     this.chunks = [];
-    call.chunkCount(chunks.length);
-    const out = readChunks(chunks);
+    this.call.chunkCount(chunks.length);
+    readChunks(chunks, this.out);
+  }
+
+  private readSoFar(): void {
+    this.readHeld();
+    const call = this.call;
+    const out = this.out;
     // Attributes are set when the span is sealed, off the app's last `next()`.
     call.later(() => recordStream(call, out));
   }
@@ -85,8 +96,8 @@ interface StreamOut {
   choices: Map<number, ChoiceAcc>;
 }
 
-function readChunks(chunks: Obj[]): StreamOut {
-  const out: StreamOut = { id: undefined, model: undefined, tier: undefined, usage: undefined, choices: new Map() };
+/** Reads chunks, in stream order, into what the stream has given so far. */
+function readChunks(chunks: Obj[], out: StreamOut): void {
   const choices = out.choices;
   for (let k = 0; k < chunks.length; k++) {
     const chunk = chunks[k] as Obj;
@@ -115,7 +126,6 @@ function readChunks(chunks: Obj[]): StreamOut {
       if (typeof c.finish_reason === 'string') acc.finish = c.finish_reason;
     }
   }
-  return out;
 }
 
 function recordStream(call: LlmCall, out: StreamOut): void {

@@ -125,6 +125,25 @@ describe('wrapOpenAI: chat.completions.create', () => {
     expect(Number(span?.attributes['gen_ai.response.time_to_first_chunk'])).toBeGreaterThanOrEqual(0.035);
   });
 
+  it('assembles a long stream read in batches: text and a tool call across batch boundaries, every chunk counted', async () => {
+    const pieces = Array.from({ length: 600 }, (_, i) => `w${i} `);
+    const args = Array.from({ length: 300 }, (_, i) => (i === 0 ? '{"q":"' : i === 299 ? 'z"}' : 'y'));
+    server.script('/v1/chat/completions', chatStream(pieces, { usage: true, toolCall: { id: 'call_7', name: 'find', args } }));
+    const stream = await client().chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } });
+    let seen = 0;
+    for await (const _ of stream) seen++;
+    const span = capture.llmSpans()[0];
+    expect(span?.attributes['sightline.stream.chunk_count']).toBe(seen);
+    expect(span?.attributes['gen_ai.usage.output_tokens']).toBe(600);
+    expect(span?.json('gen_ai.output.messages')).toEqual([
+      {
+        role: 'assistant',
+        parts: [{ type: 'text', content: pieces.join('') }, { type: 'tool_call', id: 'call_7', name: 'find', arguments: args.join('') }],
+        finish_reason: 'tool_calls',
+      },
+    ]);
+  });
+
   it('says so when a stream gives no usage, and assembles streamed tool calls', async () => {
     server.script('/v1/chat/completions', chatStream([], { toolCall: { id: 'call_9', name: 'lookup', args: ['{"q":', '"x"}'] } }));
     const stream = await client().chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
