@@ -2,20 +2,32 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 // Both servers run in child processes so their CPU never lands in the measured process.
 
-/** An OpenAI-compatible server answering every chat call with ~2 KB of output (plain or SSE). */
+// The canned answer every SDK bench gets: ~2 KB of text, plain or in 64-character chunks.
+const TEXT = 'The quarterly revenue grew because of strong subscription renewals. '.repeat(30).slice(0, 2048);
+const CHUNK_HEAD = { id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini-2024-07-18' };
+
+/** The plain chat completion, as JSON text. */
+export const CANNED_PLAIN = JSON.stringify({
+  id: 'chatcmpl-bench', object: 'chat.completion', created: 1, model: 'gpt-4o-mini-2024-07-18',
+  choices: [{ index: 0, message: { role: 'assistant', content: TEXT, refusal: null }, finish_reason: 'stop', logprobs: null }],
+  usage: { prompt_tokens: 520, completion_tokens: 480, total_tokens: 1000, prompt_tokens_details: { cached_tokens: 256 }, completion_tokens_details: { reasoning_tokens: 0 } },
+});
+
+/** The streamed answer's chunks, each as JSON text: role, 32 pieces of text, finish, usage. */
+export const CANNED_CHUNKS: readonly string[] = [
+  { ...CHUNK_HEAD, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] },
+  ...(TEXT.match(/.{1,64}/gs) ?? []).map((p) => ({ ...CHUNK_HEAD, choices: [{ index: 0, delta: { content: p }, finish_reason: null }] })),
+  { ...CHUNK_HEAD, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
+  { ...CHUNK_HEAD, choices: [], usage: { prompt_tokens: 520, completion_tokens: 480, total_tokens: 1000 } },
+].map((c) => JSON.stringify(c));
+
+const CANNED_SSE = `${CANNED_CHUNKS.map((c) => `data: ${c}\n\n`).join('')}data: [DONE]\n\n`;
+
+/** An OpenAI-compatible server answering every chat call with the canned answer (plain or SSE). */
 const LLM_SERVER = String.raw`
 const http = require('node:http');
-const text = 'The quarterly revenue grew because of strong subscription renewals. '.repeat(30).slice(0, 2048);
-const plain = JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion', created: 1, model: 'gpt-4o-mini-2024-07-18',
-  choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, finish_reason: 'stop', logprobs: null }],
-  usage: { prompt_tokens: 520, completion_tokens: 480, total_tokens: 1000, prompt_tokens_details: { cached_tokens: 256 }, completion_tokens_details: { reasoning_tokens: 0 } } });
-const base = { id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini-2024-07-18' };
-const pieces = text.match(/.{1,64}/gs);
-let sse = 'data: ' + JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }) + '\n\n';
-for (const p of pieces) sse += 'data: ' + JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: p }, finish_reason: null }] }) + '\n\n';
-sse += 'data: ' + JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }) + '\n\n';
-sse += 'data: ' + JSON.stringify({ ...base, choices: [], usage: { prompt_tokens: 520, completion_tokens: 480, total_tokens: 1000 } }) + '\n\n';
-sse += 'data: [DONE]\n\n';
+const plain = ${JSON.stringify(CANNED_PLAIN)};
+const sse = ${JSON.stringify(CANNED_SSE)};
 const server = http.createServer((req, res) => {
   let body = '';
   req.on('data', (c) => (body += c));
@@ -62,25 +74,9 @@ export const startSink = (): Promise<BenchServer> => startChild(SINK);
 
 // The same answers, served in-process through the client's `fetch` option: lets the stall phase
 // reach 5k calls/s on a small box, since no socket work competes with the SDK under test.
-const TEXT = 'The quarterly revenue grew because of strong subscription renewals. '.repeat(30).slice(0, 2048);
-const PLAIN_BODY = JSON.stringify({
-  id: 'chatcmpl-bench', object: 'chat.completion', created: 1, model: 'gpt-4o-mini-2024-07-18',
-  choices: [{ index: 0, message: { role: 'assistant', content: TEXT, refusal: null }, finish_reason: 'stop', logprobs: null }],
-  usage: { prompt_tokens: 520, completion_tokens: 480, total_tokens: 1000, prompt_tokens_details: { cached_tokens: 256 } },
-});
-const CHUNK = { id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini-2024-07-18' };
-const SSE_BODY = [
-  { ...CHUNK, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] },
-  ...(TEXT.match(/.{1,64}/gs) ?? []).map((p) => ({ ...CHUNK, choices: [{ index: 0, delta: { content: p }, finish_reason: null }] })),
-  { ...CHUNK, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
-  { ...CHUNK, choices: [], usage: { prompt_tokens: 520, completion_tokens: 480, total_tokens: 1000 } },
-]
-  .map((c) => `data: ${JSON.stringify(c)}\n\n`)
-  .join('') + 'data: [DONE]\n\n';
-
 export const cannedFetch = async (_url: unknown, init?: { body?: unknown }): Promise<Response> => {
   const stream = typeof init?.body === 'string' && init.body.includes('"stream":true');
-  return new Response(stream ? SSE_BODY : PLAIN_BODY, {
+  return new Response(stream ? CANNED_SSE : CANNED_PLAIN, {
     status: 200,
     headers: { 'content-type': stream ? 'text/event-stream' : 'application/json' },
   });

@@ -15,7 +15,7 @@ import { APIPromise } from 'openai/core/api-promise';
 import { Stream } from 'openai/core/streaming';
 import type * as Sightline from '@sightline/sdk';
 import { bareSpanAround, chatCall, measureBlock, median, MESSAGES, nextTurn } from './sdk-bench-modes.ts';
-import { startSink } from './sdk-bench-servers.ts';
+import { CANNED_CHUNKS, CANNED_PLAIN, startSink } from './sdk-bench-servers.ts';
 
 const argAt = (name: string) => process.argv.indexOf(`--${name}`);
 const num = (name: string, fallback: number) => (argAt(name) >= 0 ? Number(process.argv[argAt(name) + 1]) : fallback);
@@ -25,24 +25,9 @@ const calls = num('calls', 500);
 const warmup = num('warmup', 5000);
 const sdk = (await import(argAt('sdk') >= 0 ? (process.argv[argAt('sdk') + 1] as string) : '@sightline/sdk')) as typeof Sightline;
 
-// The same ~2 KB answer as sdk-bench-servers.ts, 64 characters per chunk.
-const TEXT = 'The quarterly revenue grew because of strong subscription renewals. '.repeat(30).slice(0, 2048);
-const HEAD = { id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini-2024-07-18' };
-const CHUNKS = [
-  { ...HEAD, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] },
-  ...(TEXT.match(/.{1,64}/gs) ?? []).map((p) => ({ ...HEAD, choices: [{ index: 0, delta: { content: p }, finish_reason: null }] })),
-  { ...HEAD, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
-  { ...HEAD, choices: [], usage: { prompt_tokens: 520, completion_tokens: 480, total_tokens: 1000 } },
-].map((c) => JSON.stringify(c));
-const PLAIN = JSON.stringify({
-  id: 'chatcmpl-bench', object: 'chat.completion', created: 1, model: 'gpt-4o-mini-2024-07-18',
-  choices: [{ index: 0, message: { role: 'assistant', content: TEXT, refusal: null }, finish_reason: 'stop', logprobs: null }],
-  usage: { prompt_tokens: 520, completion_tokens: 480, total_tokens: 1000, prompt_tokens_details: { cached_tokens: 256 } },
-});
-
 async function* chunks(): AsyncGenerator<unknown> {
   // Fresh objects per call, as a real stream's JSON.parse makes them.
-  for (const c of CHUNKS) yield JSON.parse(c) as unknown;
+  for (const c of CANNED_CHUNKS) yield JSON.parse(c) as unknown;
 }
 
 /** A stand-in for the openai client: the real APIPromise/Stream classes, no HTTP. */
@@ -53,7 +38,7 @@ function standIn(): OpenAI {
         create(body: { stream?: boolean }) {
           const props = Promise.resolve({ response: null, options: body, controller: new AbortController() });
           return new APIPromise(client as never, props as never, (_c, p) =>
-            Promise.resolve(body.stream ? new Stream(chunks as never, (p as { controller: AbortController }).controller) : (JSON.parse(PLAIN) as unknown)) as never,
+            Promise.resolve(body.stream ? new Stream(chunks as never, (p as { controller: AbortController }).controller) : (JSON.parse(CANNED_PLAIN) as unknown)) as never,
           );
         },
       },
