@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, fstatSync, unlinkSync, writev } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, fstatSync, unlink, writev } from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -194,8 +194,14 @@ export class SegmentLog {
     }
     for (const seg of [...this.sizes.keys()]) {
       if (seg < pos.segment && seg !== this.segment) {
-        unlinkSync(this.path(seg));
+        const size = this.sizes.get(seg) ?? 0;
         this.sizes.delete(seg);
+        // Off the event loop: unlinking tens of MB costs the file system time the requests need.
+        // Segment numbers only grow, so none is reused meanwhile; one that cannot be removed now is
+        // tried again at the next release, and one a crash left behind is behind the checkpoint.
+        unlink(this.path(seg), (err) => {
+          if (err !== null && err.code !== 'ENOENT') this.sizes.set(seg, size);
+        });
       }
     }
   }
