@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +11,8 @@ const PREFIX = 'sightline-insert-';
  * bytes in (measured against the same payload read from a file: ~15 vs ~2–3 µs per row into a Null
  * table), so for span batches writing the file and letting the engine read it is the cheaper way.
  *
- * The directory is RAM-backed `/dev/shm` when there is one (a file write is then a memory copy),
- * else the OS temp dir; it is created 0700 and its files 0600, since they hold prompt text. Each file
+ * The directory is RAM-backed `/dev/shm` when there is one with room (a file write is then a memory
+ * copy), else the OS temp dir; it is created 0700 and its files 0600, since they hold prompt text. Each file
  * lives only for its insert, the directory only as long as the driver. Directories of processes
  * that died (kill -9) are removed when the next driver opens.
  */
@@ -24,9 +24,9 @@ export class InsertFiles {
 
   /** Undefined when no staging directory can be made: the caller inserts from memory instead. */
   static open(): InsertFiles | undefined {
+    for (const base of ['/dev/shm', tmpdir()]) sweepStale(base);
     for (const base of stagingBases()) {
       try {
-        sweepStale(base);
         return new InsertFiles(mkdtempSync(join(base, `${PREFIX}${process.pid}-`)));
       } catch {
         // Not writable (a read-only /dev/shm, say): try the next base.
@@ -62,10 +62,15 @@ export class InsertFiles {
   }
 }
 
+/** Free space /dev/shm must have to be used: two 10k-span blocks in flight take ~90 MB. */
+const MIN_SHM_FREE_BYTES = 512 * 1024 * 1024;
+
 function stagingBases(): string[] {
   const bases: string[] = [];
   try {
-    if (statSync('/dev/shm').isDirectory()) bases.push('/dev/shm');
+    // A container's /dev/shm is often 64 MB: too small, and filling it would hurt its other users.
+    const fs = statfsSync('/dev/shm');
+    if (statSync('/dev/shm').isDirectory() && fs.bavail * fs.bsize >= MIN_SHM_FREE_BYTES) bases.push('/dev/shm');
   } catch {
     // No /dev/shm (macOS): the temp dir only.
   }
@@ -75,7 +80,13 @@ function stagingBases(): string[] {
 
 /** Removes staging directories whose process is gone; a live process's directory is left alone. */
 function sweepStale(base: string): void {
-  for (const name of readdirSync(base)) {
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return; // no such directory here
+  }
+  for (const name of names) {
     if (!name.startsWith(PREFIX)) continue;
     const pid = Number(name.slice(PREFIX.length).split('-')[0]);
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
