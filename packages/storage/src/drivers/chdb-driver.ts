@@ -6,13 +6,13 @@ import { InsertFiles } from './insert-files.ts';
 
 /**
  * One chDB session runs its statements one at a time; sessions on the same data directory share the
- * engine and run side by side (two `SELECT sleep(1)` take 2 s on one session, 1 s on two). Two
- * sessions let two span inserts, or an insert and a dashboard query, proceed together instead of
- * queueing behind each other: on the storage bench, 10k-row inserts two in flight went from ~23k to
- * ~27k rows/s. Not more: chDB runs each statement on a thread of libuv's pool (4 threads unless
- * UV_THREADPOOL_SIZE says otherwise), which the server's spool and file I/O share.
+ * engine and run side by side (two `SELECT sleep(1)` take 2 s on one session, 1 s on two), on chDB's
+ * own threads (not libuv's pool: file I/O is not held up). Three sessions: the spool writer keeps up to
+ * two span inserts in flight, and a dashboard query still finds a session free. On the storage bench,
+ * 10k-row inserts two in flight went from ~23k to ~27k rows/s with the second session. More would
+ * not help queries: chDB's binding runs parameterised queries one at a time per process.
  */
-const SESSIONS = 2;
+const SESSIONS = 3;
 
 /**
  * Embedded ClickHouse through chDB's session API: a small pool of sessions on one data directory.
