@@ -60,6 +60,10 @@ describe('chDB session pool', () => {
     rmSync(staging as string, { recursive: true, force: true });
     await driver.insertLines('spans', SPAN_INSERT_COLUMNS, lines('sessions-memory', 12));
     expect(await count('sessions-memory')).toBe(12);
+    // The directory is made again for the blocks after, which are staged and removed as before.
+    expect(readdirSync(staging as string)).toEqual([]);
+    await driver.insertLines('spans', SPAN_INSERT_COLUMNS, lines('sessions-again', 5));
+    expect(await count('sessions-again')).toBe(5);
   });
 
   it('still names the engine exception, and only it, when a staged insert is refused', async () => {

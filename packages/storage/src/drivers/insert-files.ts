@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -45,8 +45,11 @@ export class InsertFiles {
     const path = join(this.dir, `${++this.#seq}.tsv`);
     try {
       await writeFile(path, payload, { mode: 0o600 });
-    } catch {
+    } catch (err) {
       await rm(path, { force: true }).catch(() => undefined);
+      // The directory was removed under us (a cleaner of /dev/shm or /tmp): make it again for the
+      // next block; this one goes the fallback way.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !this.#closed) await mkdir(this.dir, { mode: 0o700 }).catch(() => undefined);
       return undefined;
     }
     try {
