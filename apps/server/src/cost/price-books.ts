@@ -13,6 +13,8 @@ export interface PricesFileConfig {
  */
 export class PriceBooks {
   private readonly cache = new Map<string, { book: PriceBook; expires: number }>();
+  /** Bumped by every invalidate: a book read while it changed may miss that write. */
+  private readonly generations = new Map<string, number>();
 
   constructor(
     private readonly store: OverrideStore,
@@ -24,8 +26,11 @@ export class PriceBooks {
   async get(projectId: string): Promise<PriceBook> {
     const hit = this.cache.get(projectId);
     if (hit && hit.expires > Date.now()) return hit.book;
+    const generation = this.generations.get(projectId) ?? 0;
     const book = await this.build(projectId);
-    this.cache.set(projectId, { book, expires: Date.now() + this.ttlMs });
+    // Invalidated while the overrides were being read: the book may predate that write. The caller,
+    // who asked before the write, gets it; the cache does not, so the next reader reads again.
+    if ((this.generations.get(projectId) ?? 0) === generation) this.cache.set(projectId, { book, expires: Date.now() + this.ttlMs });
     return book;
   }
 
@@ -44,6 +49,7 @@ export class PriceBooks {
 
   invalidate(projectId: string): void {
     this.cache.delete(projectId);
+    this.generations.set(projectId, (this.generations.get(projectId) ?? 0) + 1);
   }
 
   /** A book that reflects a change about to be written, for working out which spans it moves. */
