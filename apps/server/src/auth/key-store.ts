@@ -29,6 +29,8 @@ interface KeyRow {
  */
 export class KeyStore {
   private readonly cache = new Map<string, { projectId: string | null; keyId: string | null; expires: number }>();
+  /** Bumped when a key is added or revoked: a lookup read across that write is not cached. */
+  private writes = 0;
 
   constructor(
     private readonly driver: Driver,
@@ -96,6 +98,7 @@ export class KeyStore {
       { Id: row.Id, ProjectId: row.ProjectId, Name: row.Name, Prefix: row.Prefix, Hash: row.Hash, CreatedAt: row.CreatedAt, RevokedAt: now(), Version: nextVersion() },
     ]);
     this.cache.delete(row.Hash);
+    this.writes++;
     return true;
   }
 
@@ -109,11 +112,14 @@ export class KeyStore {
     const hash = hashKey(key, this.pepper);
     const hit = this.cache.get(hash);
     if (hit && hit.expires > Date.now()) return hit;
+    const writes = this.writes;
     const rows = await this.driver.query<{ Id: string; ProjectId: string }>(
       'SELECT Id, ProjectId FROM api_keys FINAL WHERE Hash = {hash:String} AND isNull(RevokedAt) LIMIT 1',
       { hash },
     );
     const entry = { projectId: rows[0]?.ProjectId ?? null, keyId: rows[0]?.Id ?? null, expires: Date.now() + this.cacheTtlMs };
+    // A key revoked while this lookup read it: this request may pass (it came first), the next not.
+    if (writes !== this.writes) return entry;
     // Bounded: a flood of random bad keys must not grow memory without limit.
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, entry);
@@ -124,6 +130,7 @@ export class KeyStore {
     const row = { Id: newKeyId(), ProjectId: projectId, Name: name, Prefix: keyDisplayPrefix(key), Hash: hashKey(key, this.pepper), CreatedAt: now(), RevokedAt: null, Version: nextVersion() };
     await this.driver.insert('api_keys', [row]);
     this.cache.delete(row.Hash);
+    this.writes++;
     return toInfo(row);
   }
 }
