@@ -93,7 +93,8 @@ async function main(opts: DemoCliOptions): Promise<void> {
     }
     notify({ type: 'history-ready' });
     if (receiver !== undefined && !stop.signal.aborted) {
-      const alert = await setUpSpendAlert({ endpoint: opts.apiUrl, apiKey: opts.apiKey, receiverUrl: receiver.url });
+      // After a backfill, its spans may still be on their way from the spool into ClickHouse.
+      const alert = await setUpSpendAlert({ endpoint: opts.apiUrl, apiKey: opts.apiKey, receiverUrl: receiver.url, waitForSpendMs: backfillDays > 0 ? 30_000 : 0 });
       receiver.setSecret(alert.secret);
       const when = alert.spendUsd > alert.thresholdUsd ? 'within ~10 s' : 'once the spend passes it';
       say(`alert: "Daily LLM spend over budget" set to $${alert.thresholdUsd.toFixed(2)} (last 24 h spent $${alert.spendUsd.toFixed(2)}); it fires into ${receiver.url} ${when}`);
