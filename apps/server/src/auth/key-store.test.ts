@@ -1,20 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { migrate, openDriver, type Driver } from '@sightline/storage';
+import type { Driver } from '@sightline/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestStore } from '../cost/test-support.ts';
 import { KeyStore } from './key-store.ts';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'sightline-keys-'));
+let store: Awaited<ReturnType<typeof openTestStore>>;
 let driver: Driver;
 beforeAll(async () => {
-  driver = await openDriver({ mode: 'embedded', dataDir });
-  await migrate(driver);
+  store = await openTestStore();
+  driver = store.driver;
 });
-afterAll(async () => {
-  await driver?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(async () => store?.close());
 
 describe('KeyStore', () => {
   it('does not cache a lookup that read a key across its revocation: the next request is refused', async () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs'
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isAlive } from './data-dir-lock.ts';
 
 const PREFIX = 'sightline-insert-';
 
@@ -98,15 +99,5 @@ function sweepStale(base: string): void {
     } catch {
       // Another user's directory: not ours to remove.
     }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (cause) {
-    // EPERM: alive, but another user's.
-    return (cause as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
