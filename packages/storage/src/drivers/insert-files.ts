@@ -13,9 +13,9 @@ const PREFIX = 'sightline-insert-';
  * table), so for span batches writing the file and letting the engine read it is the cheaper way.
  *
  * The directory is RAM-backed `/dev/shm` when there is one with room (a file write is then a memory
- * copy), else the OS temp dir; it is created 0700 and its files 0600, since they hold prompt text. Each file
- * lives only for its insert, the directory only as long as the driver. Directories of processes
- * that died (kill -9) are removed when the next driver opens.
+ * copy), else the OS temp dir; it is created 0700 and its files 0600, since they hold prompt text.
+ * Each file lives only for its insert, the directory only as long as the driver. Directories of
+ * processes that died (kill -9) are removed when the next driver opens.
  */
 export class InsertFiles {
   #seq = 0;
@@ -60,9 +60,14 @@ export class InsertFiles {
     }
   }
 
+  /** Best effort: closing the driver must not fail over a staging directory someone else removed. */
   close(): void {
     this.#closed = true;
-    rmSync(this.dir, { recursive: true, force: true });
+    try {
+      rmSync(this.dir, { recursive: true, force: true });
+    } catch {
+      // Left for the next driver's sweep.
+    }
   }
 }
 
