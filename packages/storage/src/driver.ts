@@ -1,3 +1,5 @@
+import { assertIdentifier } from './config.ts';
+
 /**
  * The narrow seam between Sightline and ClickHouse. Both implementations (embedded chDB and a
  * ClickHouse server) pass one conformance suite (`driver-conformance.ts`).
@@ -71,4 +73,16 @@ export function assertTableName(table: string): string {
     throw new TypeError(`not a table name: "${table}"`);
   }
   return table;
+}
+
+/** A single-quoted SQL string literal, for the few places SQL text cannot take a bound parameter (DDL, SETTINGS). */
+export function sqlStringLiteral(value: string): string {
+  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+}
+
+/** `name = value, …` for a SETTINGS clause or a SET statement; names are checked, strings quoted. */
+export function settingsClause(settings: Readonly<Record<string, string | number>>): string {
+  return Object.entries(settings)
+    .map(([name, value]) => `${assertIdentifier(name, 'setting name')} = ${typeof value === 'number' ? String(value) : sqlStringLiteral(value)}`)
+    .join(', ');
 }

@@ -1,4 +1,5 @@
 import { assertIdentifier } from './config.ts';
+import { sqlStringLiteral } from './driver.ts';
 import type { MigrationContext } from './migrations/context.ts';
 
 export interface OtelCollectorBridgeOptions {
@@ -23,7 +24,7 @@ const firstOf = (...keys: string[]): string => `coalesce(${keys.map((k) => `null
  */
 export function otelCollectorBridgeStatements(ctx: MigrationContext, opts: OtelCollectorBridgeOptions): string[] {
   const source = (opts.sourceTable ?? 'otel_traces').split('.').map((part) => `\`${assertIdentifier(part, 'source table')}\``).join('.');
-  const project = opts.defaultProjectId.replaceAll('\\', '\\\\').replaceAll("'", "\\'");
+  const project = sqlStringLiteral(opts.defaultProjectId);
   const op = firstOf('gen_ai.operation.name');
   const model = firstOf('gen_ai.request.model');
   const tokens = (...keys: string[]): string => `toUInt64OrZero(${firstOf(...keys)})`;
@@ -31,7 +32,7 @@ export function otelCollectorBridgeStatements(ctx: MigrationContext, opts: OtelC
     `CREATE MATERIALIZED VIEW IF NOT EXISTS ${ctx.table('spans_from_otel_traces')}${ctx.onCluster}
 TO ${ctx.localTable('spans')} AS
 SELECT
-  coalesce(nullIf(ResourceAttributes['sightline.project.id'], ''), '${project}') AS ProjectId,
+  coalesce(nullIf(ResourceAttributes['sightline.project.id'], ''), ${project}) AS ProjectId,
   toDateTime64(Timestamp, 9, 'UTC') AS Timestamp,
   TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName, ResourceAttributes,
   ScopeName, ScopeVersion, SpanAttributes, toUInt64(Duration) AS Duration, StatusCode, StatusMessage,

@@ -1,6 +1,7 @@
 import type { Session } from 'chdb';
 import { StorageError, describeCause } from '../errors.ts';
-import { LINE_INSERT_SETTINGS, QUERY_SETTINGS, assertTableName, insertSettings, type Driver } from '../driver.ts';
+import { LINE_INSERT_SETTINGS, QUERY_SETTINGS, assertTableName, insertSettings, settingsClause, sqlStringLiteral, type Driver } from '../driver.ts';
+import { assertIdentifier } from '../config.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
 import { InsertFiles } from './insert-files.ts';
 
@@ -44,9 +45,10 @@ export async function openChdbDriver(dataDir: string, database: string): Promise
     await driver.command(`CREATE DATABASE IF NOT EXISTS \`${database}\``);
     // Session state, set on every session of the pool: later statements resolve names in our
     // database and format results the same way whichever session runs them.
-    const setup = [`USE \`${database}\``];
-    for (const [name, value] of Object.entries(QUERY_SETTINGS)) setup.push(`SET ${name} = ${typeof value === 'number' ? value : `'${value}'`}`);
-    for (const session of sessions) for (const sql of setup) await runStatement(session, sql);
+    for (const session of sessions) {
+      await runStatement(session, `USE \`${database}\``);
+      await runStatement(session, `SET ${settingsClause(QUERY_SETTINGS)}`);
+    }
   } catch (cause) {
     await driver.close();
     throw cause;
@@ -118,7 +120,7 @@ class ChdbDriver implements Driver {
       const fromFile = await this.#files?.with(payload, (path) =>
         this.#run((session) =>
           session.queryAsync(
-            `INSERT INTO ${assertTableName(table)} (${columns.map(assertColumnName).join(', ')}) FROM INFILE ${sqlString(path)} ` +
+            `INSERT INTO ${assertTableName(table)} (${columns.map(columnName).join(', ')}) FROM INFILE ${sqlStringLiteral(path)} ` +
               `SETTINGS ${settingsClause(settings)} FORMAT TabSeparated`,
           ),
         ),
@@ -210,21 +212,12 @@ export function encodeRows(rows: readonly object[]): { payload: string; columns?
   return { payload, columns };
 }
 
-/** A single-quoted SQL string literal. */
-function sqlString(value: string): string {
-  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
-}
-
-function settingsClause(settings: Record<string, string | number>): string {
-  return Object.entries(settings)
-    .map(([name, value]) => `${assertColumnName(name)} = ${typeof value === 'number' ? String(value) : sqlString(value)}`)
-    .join(', ');
-}
-
-/** Column and setting names reach SQL text, so they are checked against a plain-identifier pattern. */
-function assertColumnName(name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) throw new TypeError(`not a column name: "${name}"`);
-  return name;
+/** A column name for SQL text: identifiers, dotted for Nested sub-columns (`Events.Name`). */
+function columnName(name: string): string {
+  return name
+    .split('.')
+    .map((part) => assertIdentifier(part, 'column name'))
+    .join('.');
 }
 
 function exceptionName(cause: unknown): string {
