@@ -30,3 +30,13 @@ export function describeCause(cause: unknown): string {
   const firstLine = text.split('\n', 1)[0] ?? '';
   return firstLine.length > 500 ? `${firstLine.slice(0, 500)}…` : firstLine;
 }
+
+/**
+ * A failed insert, named by the engine's exception name only (`TYPE_MISMATCH`, …): the engine's
+ * text can quote the row, i.e. prompt content.
+ */
+export function insertFailed(table: string, cause: unknown): StorageError {
+  const text = cause instanceof Error ? cause.message : String(cause);
+  const name = /\(([A-Z_]{3,})\)/.exec(text)?.[1] ?? 'see cause';
+  return new StorageError('INSERT_FAILED', `insert into ${table} failed (${name})`, { cause });
+}

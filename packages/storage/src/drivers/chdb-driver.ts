@@ -1,5 +1,5 @@
 import type { Session } from 'chdb';
-import { StorageError, describeCause } from '../errors.ts';
+import { StorageError, describeCause, insertFailed } from '../errors.ts';
 import { LINE_INSERT_SETTINGS, QUERY_SETTINGS, assertTableName, insertSettings, settingsClause, sqlStringLiteral, type Driver } from '../driver.ts';
 import { assertIdentifier } from '../config.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
@@ -107,8 +107,7 @@ class ChdbDriver implements Driver {
       );
     } catch (cause) {
       if (cause instanceof StorageError) throw cause;
-      // Only the exception name: the engine's text can quote the row, i.e. prompt content.
-      throw new StorageError('INSERT_FAILED', `insert into ${table} failed (${exceptionName(cause)})`, { cause });
+      throw insertFailed(table, cause);
     }
   }
 
@@ -138,7 +137,7 @@ class ChdbDriver implements Driver {
       );
     } catch (cause) {
       if (cause instanceof StorageError) throw cause;
-      throw new StorageError('INSERT_FAILED', `insert into ${table} failed (${exceptionName(cause)})`, { cause });
+      throw insertFailed(table, cause);
     }
   }
 
@@ -218,9 +217,4 @@ function columnName(name: string): string {
     .split('.')
     .map((part) => assertIdentifier(part, 'column name'))
     .join('.');
-}
-
-function exceptionName(cause: unknown): string {
-  const text = cause instanceof Error ? cause.message : String(cause);
-  return /\(([A-Z_]{3,})\)/.exec(text)?.[1] ?? 'see cause';
 }

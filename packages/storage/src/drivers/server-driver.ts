@@ -1,6 +1,6 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { Readable } from 'node:stream';
-import { StorageError, describeCause } from '../errors.ts';
+import { StorageError, describeCause, insertFailed } from '../errors.ts';
 import { LINE_INSERT_SETTINGS, QUERY_SETTINGS, assertTableName, insertSettings, type Driver } from '../driver.ts';
 
 export interface ServerDriverOptions {
@@ -147,10 +147,4 @@ export function redact(url: string): string {
   } catch {
     return '<invalid url>';
   }
-}
-
-function insertFailed(table: string, cause: unknown): StorageError {
-  const text = cause instanceof Error ? cause.message : String(cause);
-  const name = /\(([A-Z_]{3,})\)/.exec(text)?.[1] ?? 'see cause';
-  return new StorageError('INSERT_FAILED', `insert into ${table} failed (${name})`, { cause });
 }
