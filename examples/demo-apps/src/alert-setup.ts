@@ -22,16 +22,7 @@ async function api<T>(base: string, apiKey: string | undefined, method: string, 
   return (text === '' ? undefined : JSON.parse(text)) as T;
 }
 
-export async function setUpSpendAlert(opts: {
-  endpoint: string;
-  apiKey: string | undefined;
-  receiverUrl: string;
-  /**
-   * How long to wait for spend to show: spans just sent are acknowledged once spooled, and become
-   * queryable a moment later, when the server's writer has inserted them. 0 reads once.
-   */
-  waitForSpendMs?: number;
-}): Promise<AlertSetup & { secret: string }> {
+export async function setUpSpendAlert(opts: { endpoint: string; apiKey: string | undefined; receiverUrl: string }): Promise<AlertSetup & { secret: string }> {
   const base = opts.endpoint.replace(/\/+$/, '');
   // Re-running the demo against the same store replaces the previous demo rule and receiver (whose
   // port is gone) instead of piling up webhooks that can only fail.
@@ -51,14 +42,8 @@ export async function setUpSpendAlert(opts: {
     webhookIds: [hook.id],
     enabled: false,
   });
-  const deadline = Date.now() + (opts.waitForSpendMs ?? 0);
-  let spendUsd = 0;
-  for (;;) {
-    const evaluation = await api<{ groups: { value: number | null }[] }>(base, opts.apiKey, 'POST', `/alerts/rules/${encodeURIComponent(rule.id)}/evaluate`);
-    spendUsd = evaluation.groups.reduce((s, g) => s + (g.value ?? 0), 0);
-    if (spendUsd > 0 || Date.now() >= deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  const evaluation = await api<{ groups: { value: number | null }[] }>(base, opts.apiKey, 'POST', `/alerts/rules/${encodeURIComponent(rule.id)}/evaluate`);
+  const spendUsd = evaluation.groups.reduce((s, g) => s + (g.value ?? 0), 0);
   // A round budget just below the spend; a tiny floor keeps the rule valid on an empty store.
   const thresholdUsd = spendUsd > 0 ? Math.max(0.01, Math.floor(spendUsd * 80) / 100) : 0.01;
   await api(base, opts.apiKey, 'PATCH', `/alerts/rules/${encodeURIComponent(rule.id)}`, { threshold: thresholdUsd, enabled: true });

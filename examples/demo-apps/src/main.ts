@@ -4,6 +4,7 @@ import { startAlertReceiver, type AlertReceiver } from './alert-receiver.ts';
 import { setUpSpendAlert } from './alert-setup.ts';
 import { createClients } from './clients.ts';
 import { HELP, parseDemoArgs, type DemoCliOptions } from './cli-options.ts';
+import { waitForIngestCaughtUp } from './ingest-caught-up.ts';
 import { BACKFILL_DILATION, resolveTargets } from './llm-target.ts';
 import { startTelemetry } from './telemetry.ts';
 import { backfill, runDemoTraffic } from './traffic.ts';
@@ -91,10 +92,11 @@ async function main(opts: DemoCliOptions): Promise<void> {
         writeFileSync(opts.backfillMarker, JSON.stringify({ backfilledAt: new Date().toISOString(), days: backfillDays, traces: result.traces }));
       }
     }
+    // The backfill is acknowledged; wait until it is queryable before anything reads it.
+    if (backfillDays > 0) await waitForIngestCaughtUp(opts.apiUrl, 30_000);
     notify({ type: 'history-ready' });
     if (receiver !== undefined && !stop.signal.aborted) {
-      // After a backfill, its spans may still be on their way from the spool into ClickHouse.
-      const alert = await setUpSpendAlert({ endpoint: opts.apiUrl, apiKey: opts.apiKey, receiverUrl: receiver.url, waitForSpendMs: backfillDays > 0 ? 30_000 : 0 });
+      const alert = await setUpSpendAlert({ endpoint: opts.apiUrl, apiKey: opts.apiKey, receiverUrl: receiver.url });
       receiver.setSecret(alert.secret);
       const when = alert.spendUsd > alert.thresholdUsd ? 'within ~10 s' : 'once the spend passes it';
       say(`alert: "Daily LLM spend over budget" set to $${alert.thresholdUsd.toFixed(2)} (last 24 h spent $${alert.spendUsd.toFixed(2)}); it fires into ${receiver.url} ${when}`);
