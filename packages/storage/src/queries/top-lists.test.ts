@@ -1,9 +1,11 @@
 import { TOP_LISTS, TopListResponse } from '@sightline/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SPAN_INSERT_COLUMNS, encodeSpan, joinLines } from '../spans/encoded-span.ts';
 import { seedQueryDataset, type QueryDataset } from './query-dataset.ts';
 import { openQueryTestStore, recentHourMs } from './query-test-store.ts';
+import { makeSpanRow } from './span-row-fixture.ts';
 import { queryTopList } from './top-lists.ts';
-import type { TopListName } from '@sightline/contracts';
+import type { SpanRow, TopListName } from '@sightline/contracts';
 
 let store: Awaited<ReturnType<typeof openQueryTestStore>>;
 let ds: QueryDataset;
@@ -81,5 +83,49 @@ describe('queryTopList', () => {
 
   it('answers every list for a project without data with nothing', async () => {
     for (const list of TOP_LISTS) expect((await top(list, {}, 'proj-none')).items, list).toEqual([]);
+  });
+});
+
+describe('queryTopList over copies of spans not yet merged away', () => {
+  // A redelivery that slipped past the ingest's de-duplication stays a second row until parts merge.
+  // Both lists read raw rows (no FINAL) and must still count and list every span once.
+  const project = 'proj-copies';
+  const trace = (n: number) => n.toString(16).padStart(32, 'c');
+  const llm = (traceN: number, spanN: number, fields: Partial<SpanRow> & { durationMs?: number }) =>
+    makeSpanRow({
+      ProjectId: project, TraceId: trace(traceN), SpanId: spanN.toString(16).padStart(16, '0'), SpanClass: 'llm', SpanName: 'chat',
+      RequestModel: 'gpt-4o-mini', startMs: ds.hourMs + 60_000 + spanN * 1000, durationMs: 100, ...fields,
+    });
+  const insertRaw = async (rows: ReturnType<typeof makeSpanRow>[], token: string) =>
+    store.driver.insertLines('spans', SPAN_INSERT_COLUMNS, joinLines(rows.map((r) => encodeSpan(r))), { dedupToken: token });
+  const list = (name: TopListName, limit: number) => top(name, { limit }, project);
+
+  beforeAll(async () => {
+    await store.driver.command('SYSTEM STOP MERGES spans');
+    const same = '[{"role":"user","content":"is it done yet?"}]';
+    // Trace 1: two identical calls, delivered twice (four rows): not a loop. Trace 2: three, once: a loop.
+    const twice = [llm(1, 1, { InputContent: same }), llm(1, 2, { InputContent: same })];
+    const thrice = [llm(2, 3, { InputContent: same }), llm(2, 4, { InputContent: same }), llm(2, 5, { InputContent: same })];
+    // The slowest call, 40 copies in one block: more than the first raw read of the slowest list.
+    const slowest = llm(3, 6, { durationMs: 9000 });
+    // Two calls tied on duration: ordered by span id, as the list's SQL order says.
+    const tied = [llm(3, 8, { durationMs: 5000 }), llm(3, 7, { durationMs: 5000 })];
+    await insertRaw([...twice, ...thrice, ...Array.from({ length: 40 }, () => slowest), ...tied], 'copies-1');
+    await insertRaw(twice, 'copies-2');
+  });
+  afterAll(async () => store.driver.command('SYSTEM START MERGES spans'));
+
+  it('lists the slowest calls once each, reading past the copies', async () => {
+    const rows = Number((await store.driver.query<{ n: number }>('SELECT count() AS n FROM spans WHERE ProjectId = {p:String}', { p: project }))[0]?.n);
+    expect(rows).toBe(49); // the copies really are there
+    const slow = await list('slowest-calls', 3);
+    expect(slow.items.map((i) => [i.spanId, i.durationMs])).toEqual([
+      ['0000000000000006', 9000], ['0000000000000007', 5000], ['0000000000000008', 5000],
+    ]);
+  });
+
+  it('counts a retry loop from distinct spans only', async () => {
+    const loops = await list('retry-loops', 10);
+    expect(loops.items.map((i) => [i.traceId, i.reason, i.repeatedCalls])).toEqual([[trace(2), 'identical_input', 3]]);
   });
 });

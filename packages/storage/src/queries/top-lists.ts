@@ -5,7 +5,7 @@ import { SqlParams, nanosToIso, secondsToIso, type QueryDriver } from './sql-par
 import { DEFAULT_TRACE_WINDOW_MS, resolveWindow, type TimeWindow } from './time-window.ts';
 import { listTraces } from './trace-list.ts';
 import { rollupTopListSql, type RollupTopList } from './top-lists-rollup.ts';
-import { spanTopListSql, type SpanTopList } from './top-lists-spans.ts';
+import { RETRY_LOOP_MAX_CANDIDATES, retryLoopCandidatesSql, retryLoopsSql, SLOWEST_CALL_FIELDS, spanTopListSql, type SpanTopList } from './top-lists-spans.ts';
 
 export interface TopListOptions {
   from?: string | undefined;
@@ -50,6 +50,8 @@ export async function queryTopList(
     const match = spanMatchExpr(params, options);
     if (list === 'costliest-traces' && match === null) return costliestTracesFromIndex(driver, projectId, window, limit, now);
     const where = match === null ? scope : `${scope} AND ${match}`;
+    if (list === 'slowest-calls') return { list, items: (await slowestCalls(driver, params, where, limit)).map(shapeRow) };
+    if (list === 'retry-loops') return { list, items: (await retryLoops(driver, params, where, limit)).map(shapeRow) };
     sql = spanTopListSql(list as SpanTopList, params, where, limit);
   }
   const rows = await driver.query<RawRow>(sql, params.values);
@@ -94,4 +96,41 @@ async function costliestTracesFromIndex(
       sessionId: t.sessionId,
     }));
   return { list: 'costliest-traces', items };
+}
+
+/**
+ * Slowest LLM calls, read without FINAL: a partial sort of raw rows reads the other columns only
+ * for the rows it keeps, where FINAL first de-duplicates every span of the window (at 10M spans
+ * ~165 ms instead of ~600). Copies of one span not yet merged away (a redelivery the ingest's
+ * de-duplication missed) are identical and sort next to each other, so the first `limit` distinct
+ * spans of the raw order are the answer; a read crowded by copies goes deeper.
+ */
+async function slowestCalls(driver: QueryDriver, params: SqlParams, where: string, limit: number): Promise<RawRow[]> {
+  const scope = `${where} AND SpanClass = ${params.bind('llm', 'String')}`;
+  for (let depth = limit * 2 + 16; ; depth *= 4) {
+    const rows = await driver.query<RawRow & { traceId: string }>(
+      `SELECT ${SLOWEST_CALL_FIELDS} FROM spans WHERE ${scope} ORDER BY Duration DESC, SpanId LIMIT ${depth}`,
+      params.values,
+    );
+    const seen = new Set<string>();
+    const distinct = rows.filter((r) => {
+      const span = `${r.traceId}/${r.key}`;
+      if (seen.has(span)) return false;
+      seen.add(span);
+      return true;
+    });
+    if (distinct.length >= limit || rows.length < depth) return distinct.slice(0, limit);
+  }
+}
+
+/**
+ * Retry loops in two steps: a cheap scan names the traces that may hold one (a superset, see
+ * retryLoopCandidatesSql), then the exact query reads only those traces. With more candidates
+ * than a lookup by trace id handles well, the exact query scans the window as before.
+ */
+async function retryLoops(driver: QueryDriver, params: SqlParams, where: string, limit: number): Promise<RawRow[]> {
+  const candidates = await driver.query<{ traceId: string }>(retryLoopCandidatesSql(params, where, RETRY_LOOP_MAX_CANDIDATES), params.values);
+  if (candidates.length === 0) return [];
+  const ids = candidates.length > RETRY_LOOP_MAX_CANDIDATES ? undefined : candidates.map((c) => c.traceId);
+  return driver.query<RawRow>(retryLoopsSql(params, where, limit, ids), params.values);
 }
