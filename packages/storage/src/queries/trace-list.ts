@@ -62,7 +62,7 @@ async function pageQuery(
   scan: TimeWindow,
   cursor: TraceCursor | null,
   limit: number,
-  traceIds?: string[],
+  traces?: IndexedTrace[],
 ): Promise<PageRow[]> {
   const params = new SqlParams();
   const predicates = spanPredicates(params, projectId, scan, query);
@@ -71,7 +71,7 @@ async function pageQuery(
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   const having = [...predicates.having];
   let where = predicates.where;
-  if (traceIds !== undefined) where += ` AND TraceId IN ${params.bind(traceIds, 'Array(String)')}`;
+  if (traces !== undefined) where += ` AND ${tracesExpr(params, traces)}`;
   if (predicates.spanMatch !== null) {
     // The matching spans' trace ids first: a plain filtered read that skip indexes (user, session,
     // attribute keys) can prune, then the whole of only those traces.
@@ -111,7 +111,7 @@ async function candidatesFromIndex(
   window: TimeWindow,
   cursor: TraceCursor | null,
   limit: number,
-): Promise<string[] | null> {
+): Promise<IndexedTrace[] | null> {
   if (query.sort === 'startTime' || spanMatchExpr(new SqlParams(), query) !== null) return null;
   const sortExpr = INDEX_SORTS[query.sort];
   const params = new SqlParams();
@@ -128,14 +128,40 @@ async function candidatesFromIndex(
     having.push(`(${sortExpr}, TraceId) ${comparison} (${params.bind(cursor.value, 'Int64')}, ${params.bind(cursor.traceId, 'String')})`);
   }
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
-  const rows = await driver.query<{ TraceId: string }>(
-    `SELECT TraceId FROM trace_index WHERE ProjectId = ${params.bind(projectId, 'String')}
+  return driver.query<IndexedTrace>(
+    `SELECT TraceId AS traceId, toString(toUnixTimestamp64Nano(min(Start))) AS startNs, toString(toUnixTimestamp64Nano(max(End))) AS endNs
+     FROM trace_index WHERE ProjectId = ${params.bind(projectId, 'String')}
      GROUP BY TraceId HAVING ${having.join(' AND ')}
      ORDER BY ${sortExpr} ${direction}, TraceId ${direction}
      LIMIT ${limit + 1}`,
     params.values,
   );
-  return rows.map((r) => r.TraceId);
+}
+
+/** A trace picked from trace_index, with the time range its spans lie in (nanoseconds, exact). */
+interface IndexedTrace {
+  traceId: string;
+  startNs: string;
+  endNs: string;
+}
+
+/** Up to this many traces are read range by range; more go by trace id alone (one skip-index pass). */
+const MAX_TRACE_RANGES = 200;
+
+/**
+ * The spans of `traces`: each trace's own time range from trace_index, so the primary key
+ * (ProjectId, Timestamp, ...) bounds the read to a few granules per trace. By trace id alone the
+ * read tests the trace-id skip index of every granule in the window and, with FINAL, merges every
+ * granule it keeps (10M spans, 51 traces: ~380 ms by id).
+ */
+function tracesExpr(params: SqlParams, traces: readonly IndexedTrace[]): string {
+  const ids = `TraceId IN ${params.bind(traces.map((t) => t.traceId), 'Array(String)')}`;
+  if (traces.length > MAX_TRACE_RANGES) return ids;
+  const ranges = traces.map(
+    (t) =>
+      `(TraceId = ${params.bind(t.traceId, 'String')} AND Timestamp BETWEEN fromUnixTimestamp64Nano(${params.bind(t.startNs, 'Int64')}) AND fromUnixTimestamp64Nano(${params.bind(t.endNs, 'Int64')}))`,
+  );
+  return `${ids} AND (${ranges.join(' OR ')})`;
 }
 
 /** Ever wider scans from the page's edge (now, or the cursor) into the window, ending with all of it. */
