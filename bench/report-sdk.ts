@@ -24,7 +24,8 @@ export function sdkSection(figures: ModeFigures[], opts: Record<string, unknown>
     'Method: one ~2 KB-prompt, ~2 KB-output `chat.completions.create` call through the real `openai` client, plain and streaming. ' +
       `Each mode runs in a fresh worker process that alternates ${n('blocks', 5)} blocks of ${n('calls', 400)} calls of the unwrapped client and the instrumented one ` +
       `after a JIT warm-up of ${n('warmup', 2000)} calls each, ` +
-      'so every "added" figure is a paired same-process difference. CPU blocks use an in-process canned response (socket noise on a loaded ' +
+      'so every "added" figure is a paired same-process difference; the pairs run in alternating order (unwrapped first, then instrumented first), so what a block ' +
+      'leaves to the next (a collection, timer work) is not always charged to the unwrapped side. CPU blocks use an in-process canned response (socket noise on a loaded ' +
       '2-core box would bury tens of µs); "added wall over loopback" calls the OpenAI-compatible server in a separate process. ' +
       'Export goes over OTLP/HTTP to a sink in another process and is included in "added CPU" (final flush included); ' +
       'each block ends with a young-generation collection, so a block\'s garbage is charged to the block that made it. ' +
