@@ -88,7 +88,8 @@ describe('queryTopList', () => {
 
 describe('queryTopList over copies of spans not yet merged away', () => {
   // A redelivery that slipped past the ingest's de-duplication stays a second row until parts merge.
-  // Both lists read raw rows (no FINAL) and must still count and list every span once.
+  // Slowest calls reads raw rows (no FINAL), retry loops picks its candidates from them: both must
+  // still count and list every span once.
   const project = 'proj-copies';
   const trace = (n: number) => n.toString(16).padStart(32, 'c');
   const llm = (traceN: number, spanN: number, fields: Partial<SpanRow> & { durationMs?: number }) =>
