@@ -4,6 +4,7 @@ import type { ModeFigures } from './sdk-overhead.ts';
 
 const LABELS: Record<string, string> = {
   'bare-otel': 'bare OTel span, same attributes (reference)',
+  'bare-otel-again': 'bare OTel span again, own workers (A/A check)',
   sightline: 'Sightline',
   'sightline-noexport': 'Sightline, export discarded',
   openllmetry: 'OpenLLMetry',
@@ -31,7 +32,9 @@ export function sdkSection(figures: ModeFigures[], opts: Record<string, unknown>
       'each block ends with a young-generation collection, so a block\'s garbage is charged to the block that made it. ' +
       `Event-loop stall: p99 of \`monitorEventLoopDelay\` under open-loop load at 5,000 calls/s for ${n('stallMs', 2000)} ms (in-process canned responses). ` +
       'Heap growth: `heapUsed` after GC, end minus start. ' +
-      `Median over ${n('rounds', 3)} rounds (a fresh worker each) with [min–max]; ratio: added CPU ÷ the bare OTel span's added CPU in the same run.`,
+      `Median over ${n('rounds', 3)} rounds (a fresh worker each) with [min–max]; ratio: added CPU ÷ the bare OTel span's added CPU in the same run. ` +
+      'The reference is measured twice, in workers of its own (the A/A row): how far that ratio is from 1.00× is how much two ' +
+      'measurements of the same code differ across processes on this box, the resolution of every ratio here.',
   ];
   const targets: TargetRow[] = [];
   for (const stream of [false, true]) {

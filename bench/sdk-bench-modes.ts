@@ -5,7 +5,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import OpenAI from 'openai';
 import type * as Sightline from '@sightline/sdk';
 
-export type Mode = 'unwrapped' | 'bare-otel' | 'sightline' | 'sightline-noexport' | 'openllmetry' | 'openinference' | 'langfuse';
+export type Mode = 'unwrapped' | 'bare-otel' | 'bare-otel-again' | 'sightline' | 'sightline-noexport' | 'openllmetry' | 'openinference' | 'langfuse';
 
 export interface Workload {
   call(): Promise<unknown>;
@@ -115,7 +115,8 @@ export async function setupMode(mode: Mode, cfg: ModeConfig): Promise<ModeSetup>
   switch (mode) {
     case 'unwrapped':
       return { make: plain, flush: async () => undefined };
-    case 'bare-otel': {
+    case 'bare-otel':
+    case 'bare-otel-again': {
       // The reference: one hand-made span with the same attributes, stock batch processor + exporter,
       // registered like any OTel app (async context manager included, as Sightline and the peers have).
       const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: traces }))] });
