@@ -90,6 +90,8 @@ export const ATTR_GEN_AI_PROMPT = 'gen_ai.prompt';
 export const ATTR_GEN_AI_COMPLETION = 'gen_ai.completion';
 
 // --- Sightline extensions ---------------------------------------------------------------------
+/** The instrumentation scope (tracer name) of every span `@sightline/sdk` writes. */
+export const SIGHTLINE_SCOPE_NAME = '@sightline/sdk';
 export const ATTR_SIGHTLINE_SDK_VERSION = 'sightline.sdk.version';
 export const ATTR_SIGHTLINE_SPAN_CLASS = 'sightline.span.class';
 export const ATTR_SIGHTLINE_PROMPT_NAME = 'sightline.prompt.name';

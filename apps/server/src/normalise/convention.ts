@@ -1,4 +1,5 @@
 import type { Convention, SpanClass } from '@sightline/contracts';
+import { SIGHTLINE_SCOPE_NAME } from '@sightline/contracts/semconv';
 import type { Attributes, DecodedEvent } from '../ingest/decoded-span.ts';
 import { hasPrefix, str } from './attributes.ts';
 
@@ -7,7 +8,8 @@ import { hasPrefix, str } from './attributes.ts';
  * write `gen_ai.*` keys, so the distinctive ones are tested first.
  */
 export function detectConvention(attrs: Attributes, events: readonly DecodedEvent[], scopeName: string): Convention {
-  if (attrs['sightline.sdk.version'] !== undefined) return 'sightline';
+  // LLM spans carry the SDK version; its tool, retrieval, agent and workflow spans only its scope.
+  if (attrs['sightline.sdk.version'] !== undefined || scopeName === SIGHTLINE_SCOPE_NAME) return 'sightline';
   if (attrs['openinference.span.kind'] !== undefined || hasPrefix(attrs, 'llm.token_count.') || attrs['llm.model_name'] !== undefined) {
     return 'openinference';
   }
@@ -21,8 +23,27 @@ export function detectConvention(attrs: Attributes, events: readonly DecodedEven
     return 'openllmetry';
   }
   if (attrs['gen_ai.provider.name'] !== undefined) return 'otel-genai';
-  if (hasPrefix(attrs, 'gen_ai.') || events.some((e) => e.name.startsWith('gen_ai.'))) return 'otel-genai-deprecated';
+  if (usesDeprecatedGenAi(attrs, events)) return 'otel-genai-deprecated';
+  // Current conventions without a provider: tool, agent and workflow spans (`execute_tool`, ...).
+  if (hasPrefix(attrs, 'gen_ai.') || events.some((e) => e.name.startsWith('gen_ai.'))) return 'otel-genai';
   return 'unknown';
+}
+
+/** Per-message events of the GenAI conventions before 1.37 (replaced by the messages attributes). */
+const DEPRECATED_GEN_AI_EVENTS = new Set(['gen_ai.system.message', 'gen_ai.user.message', 'gen_ai.assistant.message', 'gen_ai.tool.message', 'gen_ai.choice']);
+
+/** Keys and events that only the deprecated GenAI conventions write. */
+function usesDeprecatedGenAi(attrs: Attributes, events: readonly DecodedEvent[]): boolean {
+  return (
+    attrs['gen_ai.system'] !== undefined ||
+    attrs['gen_ai.usage.prompt_tokens'] !== undefined ||
+    attrs['gen_ai.usage.completion_tokens'] !== undefined ||
+    attrs['gen_ai.prompt'] !== undefined ||
+    attrs['gen_ai.completion'] !== undefined ||
+    hasPrefix(attrs, 'gen_ai.prompt.') ||
+    hasPrefix(attrs, 'gen_ai.completion.') ||
+    events.some((e) => DEPRECATED_GEN_AI_EVENTS.has(e.name))
+  );
 }
 
 const BY_OPERATION: Record<string, SpanClass> = {

@@ -167,6 +167,30 @@ describe('normaliser: conventions', () => {
     expect(row?.Diagnostics).toContain('usage.adjusted: anthropic input excluded cache tokens (added)');
   });
 
+  it('our SDK tool and agent spans: known by the SDK scope, not as a deprecated convention', () => {
+    const rows = one(resourceSpans([
+      span('execute_tool search_flights', { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search_flights' }),
+      span('invoke_agent planner', { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner' }),
+      span('retrieval kb', { 'gen_ai.operation.name': 'retrieval', 'gen_ai.data_source.id': 'kb' }),
+    ], '@sightline/sdk'));
+    expect(rows.map((r) => [r.Convention, r.SpanClass])).toEqual([['sightline', 'tool'], ['sightline', 'agent'], ['sightline', 'retrieval']]);
+  });
+
+  it('current GenAI spans without a provider (tools, agents) are current, not deprecated', () => {
+    const rows = one(resourceSpans([
+      span('execute_tool get_weather', { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather', 'gen_ai.tool.call.id': 'call_1' }),
+      span('invoke_agent', { 'gen_ai.operation.name': 'invoke_agent' }, {
+        events: [{ timeUnixNano: '1', name: 'gen_ai.client.inference.operation.details', attributes: {} }],
+      }),
+      // One deprecated marker is enough: older instrumentations wrote gen_ai.system instead of a provider.
+      span('chat', { 'gen_ai.system': 'openai', 'gen_ai.operation.name': 'chat' }),
+      span('chat', { 'gen_ai.request.model': 'gpt-4o' }, { events: [{ timeUnixNano: '1', name: 'gen_ai.user.message', attributes: {} }] }),
+      span('chat', { 'gen_ai.prompt.0.content': 'Hi', 'gen_ai.request.model': 'gpt-4o' }),
+    ], 'some-library'));
+    expect(rows.map((r) => r.Convention)).toEqual(['otel-genai', 'otel-genai', 'otel-genai-deprecated', 'otel-genai-deprecated', 'otel-genai-deprecated']);
+    expect(rows[0]?.SpanClass).toBe('tool');
+  });
+
   it('stores spans of unknown libraries raw', () => {
     const [row] = one(resourceSpans([
       span('GET /health', { 'http.request.method': 'GET', codes: [200, 204], blob: new Uint8Array([1, 2, 3]), nested: { a: 1 }, empty: null }),
