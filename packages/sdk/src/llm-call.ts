@@ -1,5 +1,6 @@
 import { SpanKind, SpanStatusCode, context, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import * as K from '@sightline/contracts/semconv';
+import { wallClockMs } from './clock.ts';
 import { prepareContent, safeStringify } from './content.ts';
 import { reportInternal } from './diagnostics.ts';
 import { deferEnd, rememberCall } from './pending-end.ts';
@@ -81,6 +82,8 @@ export class LlmCall {
   private readonly ctx: Context;
   private readonly name: string;
   private readonly startMs = performance.now();
+  /** The span's start on the wall clock; later times are this plus their performance.now() distance from it. */
+  private readonly startWallMs = wallClockMs(this.startMs);
   endMs = 0;
   /** When a finished call is due to be sealed (validation window). */
   dueMs = 0;
@@ -134,7 +137,7 @@ export class LlmCall {
       this.startAttrs = attrs;
       return;
     }
-    this.current = sdkTracer().startSpan(this.name, { kind: SpanKind.CLIENT, attributes: attrs }, ctx);
+    this.current = sdkTracer().startSpan(this.name, { kind: SpanKind.CLIENT, attributes: attrs, startTime: this.startWallMs }, ctx);
   }
 
   /**
@@ -148,7 +151,7 @@ export class LlmCall {
   private startSpan(): Span {
     const attributes = this.startAttrs ?? {};
     this.startAttrs = undefined;
-    return sdkTracer().startSpan(this.name, { kind: SpanKind.CLIENT, attributes, startTime: this.startMs }, this.ctx);
+    return sdkTracer().startSpan(this.name, { kind: SpanKind.CLIENT, attributes, startTime: this.startWallMs }, this.ctx);
   }
 
   /** Whether what is recorded on this call can reach an exported span. */
@@ -236,11 +239,11 @@ export class LlmCall {
     const span = (this.current ??= this.startSpan());
     span.setAttributes(attrs);
     this.attrs = {};
-    if (this.events) for (const e of this.events) span.addEvent(e.name, e.attributes, e.timeMs);
+    if (this.events) for (const e of this.events) span.addEvent(e.name, e.attributes, this.wallMs(e.timeMs));
     this.events = undefined;
     if (this.error) this.recordError(span, this.error.err, this.error.timeMs);
     this.error = undefined;
-    span.end(this.endMs);
+    span.end(this.wallMs(this.endMs));
   }
 
   set(key: string, value: string | number | boolean | string[] | undefined | null): void {
@@ -287,6 +290,11 @@ export class LlmCall {
     this.finish(false);
   }
 
+  /** A performance.now() time of this call on the wall clock, on the scale its start was taken. */
+  private wallMs(perfMs: number): number {
+    return this.startWallMs + (perfMs - this.startMs);
+  }
+
   private recordError(span: Span, err: unknown, timeMs: number): void {
     try {
       const e = err as { name?: unknown; status?: unknown; message?: unknown; constructor?: { name?: string } };
@@ -294,7 +302,7 @@ export class LlmCall {
       const type = status !== undefined ? String(status) : (e?.constructor?.name ?? (typeof e?.name === 'string' ? e.name : 'Error'));
       span.setAttribute(K.ATTR_ERROR_TYPE, type);
       if (status !== undefined) span.setAttribute(K.ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-      if (err instanceof Error) span.recordException(err, timeMs);
+      if (err instanceof Error) span.recordException(err, this.wallMs(timeMs));
       span.setStatus({ code: SpanStatusCode.ERROR, message: typeof e?.message === 'string' ? e.message.slice(0, 1024) : type });
     } catch (recordErr) {
       reportInternal('recording a provider error', recordErr);

@@ -4,6 +4,7 @@ import {
   ATTR_SIGHTLINE_VALIDATION_STATUS,
   VALIDATION_STATUS,
 } from '@sightline/contracts/semconv';
+import { wallClockMs } from './clock.ts';
 import { reportInternal } from './diagnostics.ts';
 import type { LlmCall } from './llm-call.ts';
 import { currentScope } from './scope.ts';
@@ -146,10 +147,10 @@ export function recordValidation(result: ValidationResult, response?: object): v
     }
     // The LLM span already ended (validation came late): record it on a child so it still counts.
     const parentCtx = trace.setSpan(context.active(), call.span);
-    const child = sdkTracer().startSpan('validation', {}, parentCtx);
+    const child = sdkTracer().startSpan('validation', { startTime: wallClockMs() }, parentCtx);
     child.setAttribute(ATTR_SIGHTLINE_VALIDATION_STATUS, status);
     if (error) child.setAttribute(ATTR_SIGHTLINE_VALIDATION_ERROR, error);
-    child.end();
+    child.end(wallClockMs());
   } catch (err) {
     reportInternal('recordValidation', err);
   }

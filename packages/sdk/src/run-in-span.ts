@@ -1,4 +1,5 @@
 import { SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
+import { wallClockMs } from './clock.ts';
 import { reportInternal } from './diagnostics.ts';
 import { endAllPending } from './pending-end.ts';
 import { settings } from './settings.ts';
@@ -53,6 +54,6 @@ export function runInSpan<T>(span: Span, fn: () => T, done: (ok: boolean, value:
 export function markError(span: Span, err: unknown): void {
   const e = err as { name?: unknown; message?: unknown; constructor?: { name?: string } } | null;
   span.setAttribute('error.type', e?.constructor?.name ?? (typeof e?.name === 'string' ? e.name : 'Error'));
-  if (err instanceof Error) span.recordException(err);
+  if (err instanceof Error) span.recordException(err, wallClockMs());
   span.setStatus({ code: SpanStatusCode.ERROR, message: typeof e?.message === 'string' ? e.message.slice(0, 1024) : String(err) });
 }

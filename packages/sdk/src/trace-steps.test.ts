@@ -73,6 +73,29 @@ describe('one request, one trace', () => {
   });
 });
 
+describe('span times', () => {
+  // Each step starts within µs of the previous one's end: without one shared clock, OpenTelemetry's
+  // millisecond stamps drew ~half of these tool calls after the model call that followed them.
+  it('keep the order of steps that follow each other within a millisecond', async () => {
+    const ns = (t: readonly [number, number]) => BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
+    await traceWorkflow('steps', async () => {
+      for (let i = 0; i < 20; i++) {
+        server.script('/v1/chat/completions', chatCompletion({ content: 'ok' }));
+        traceTool('first', () => i);
+        traceTool('second', () => i);
+        await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+      }
+    });
+    const spans = capture.spans().filter((s) => s.name !== 'steps');
+    spans.sort((a, b) => (ns(a.raw.startTime) < ns(b.raw.startTime) ? -1 : 1));
+    // In start order the spans go first, second, model call, 20 times over, each ending before the next starts.
+    expect(spans.map((s) => s.name)).toEqual(Array.from({ length: 20 }, () => ['execute_tool first', 'execute_tool second', 'chat gpt-4o-mini']).flat());
+    for (let i = 1; i < spans.length; i++) {
+      expect(ns(spans[i]!.raw.startTime)).toBeGreaterThanOrEqual(ns(spans[i - 1]!.raw.endTime));
+    }
+  });
+});
+
 describe('traceLLM', () => {
   it('records a raw call with model, usage, output, context and prompt', async () => {
     const text = await withContext({ userId: 'u-7' }, () =>

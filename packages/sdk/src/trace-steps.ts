@@ -1,5 +1,6 @@
 import { SpanKind, context, trace, type Attributes, type Span } from '@opentelemetry/api';
 import * as K from '@sightline/contracts/semconv';
+import { wallClockMs } from './clock.ts';
 import { prepareContent, safeStringify } from './content.ts';
 import { reportInternal } from './diagnostics.ts';
 import { markError, runInSpan } from './run-in-span.ts';
@@ -34,7 +35,7 @@ function setContent(span: Span, key: string, value: unknown): void {
 }
 
 function startStep(name: string, attributes: Attributes, kind: SpanKind = SpanKind.INTERNAL): Span {
-  return sdkTracer().startSpan(name, { kind, attributes }, context.active());
+  return sdkTracer().startSpan(name, { kind, attributes, startTime: wallClockMs() }, context.active());
 }
 
 function guarded<T>(
@@ -59,7 +60,7 @@ function guarded<T>(
         reportInternal(`${what} result`, err);
       }
     }
-    span.end();
+    span.end(wallClockMs());
   });
 }
 
