@@ -3,7 +3,9 @@ import { columnLabel, formatMs, formatUsd, formatterFor } from './format.ts';
 
 describe('formats', () => {
   it('picks the unit from the field name, suffix first', () => {
-    expect(formatterFor('p95DurationMs')(1500)).toBe('1.50 s');
+    expect(formatterFor('p95DurationMs')(1500)).toBe('1.5 s');
+    expect(formatMs(30_000)).toBe('30 s');
+    expect(formatMs(2_625)).toBe('2.63 s');
     expect(formatterFor('costPerCallUsd')(0.5)).toBe('$0.50');
     expect(formatUsd(0.00012)).toBe('$0.00012');
     expect(formatUsd(0.0012)).toBe('$0.0012');
@@ -25,7 +27,8 @@ describe('formats', () => {
 
   it('labels columns from camelCase fields', () => {
     expect(columnLabel('costPerCallUsd')).toBe('cost per call (USD)');
-    expect(columnLabel('p95TtftMs')).toBe('p95 ttft (ms)');
+    expect(columnLabel('p95TtftMs')).toBe('p95 TTFT');
+    expect(columnLabel('p50DurationMs')).toBe('p50 duration');
     expect(columnLabel('repeatedCalls')).toBe('repeated calls');
   });
 });

@@ -22,7 +22,8 @@ export function formatMs(v: number | null | undefined): string {
   if (v === 0) return '0 ms';
   if (v < 1) return `${(v * 1000).toFixed(0)} µs`;
   if (v < 1000) return `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ms`;
-  if (v < 60_000) return `${(v / 1000).toFixed(2)} s`;
+  // "1.5 s", "30 s" (chart ticks are round numbers): two decimals at most, no trailing zeros.
+  if (v < 60_000) return `${(v / 1000).toFixed(2).replace(/\.?0+$/, '')} s`;
   const m = Math.floor(v / 60_000);
   return `${m} min ${Math.round((v % 60_000) / 1000)} s`;
 }
@@ -63,7 +64,8 @@ export function formatterFor(field: string): (v: number | null) => string {
 
 /** `costPerCallUsd` → "cost per call (USD)", for table headers built from row fields. */
 export function columnLabel(field: string): string {
-  const unit = /Usd$/.test(field) ? ' (USD)' : /Ms$/.test(field) ? ' (ms)' : '';
+  // Durations carry their own unit when shown (formatMs: "923 ms", "2.62 s"), so the label names none.
+  const unit = /Usd$/.test(field) ? ' (USD)' : '';
   const words = field.replace(/Usd$|Ms$/, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-  return `${words}${unit}`;
+  return `${words.replace(/\bttft\b/g, 'TTFT')}${unit}`;
 }

@@ -36,7 +36,7 @@ export function DiagnosticsPage() {
               <tr key={`${d.serviceName}|${d.convention}|${d.diagnostic}`}>
                 <td>{d.serviceName}</td>
                 <td>{d.convention}</td>
-                <td>{d.diagnostic}</td>
+                <td>{d.diagnostic === '' ? <span class="subtle">none</span> : d.diagnostic}</td>
                 <td class="num">{d.count}</td>
                 <td title={d.lastSeen}>{formatTime(d.lastSeen)}</td>
               </tr>

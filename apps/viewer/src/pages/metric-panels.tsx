@@ -101,7 +101,7 @@ function percentileSeries(series: readonly MetricSeries[], fields: readonly stri
   const all = series.flatMap((s) => s.points);
   return fields
     .filter((f) => all.some((p) => typeof p[f] === 'number'))
-    .map((f) => ({ key: columnLabel(f).replace(' (ms)', ''), points: all.map((p) => ({ t: p.t, v: p[f] ?? null })) }));
+    .map((f) => ({ key: columnLabel(f), points: all.map((p) => ({ t: p.t, v: p[f] ?? null })) }));
 }
 
 export function LatencyPanel({ query, queryKey }: PanelProps) {
