@@ -113,7 +113,12 @@ export function SpanPanel({ span }: { span: SpanDetail }) {
     <aside class="span-panel" aria-label={`Span ${span.name}`}>
       <h2>
         {span.name || '(unnamed)'}{' '}
-        <Badge tone={span.status === 'error' ? 'error' : span.status === 'ok' ? 'ok' : 'neutral'}>{span.status}</Badge>
+        {span.status === 'unset' ? (
+          // Most instrumentations leave a successful span's status unset; "unset" read like a problem.
+          <Badge tone="neutral" title="OpenTelemetry status: unset (no error recorded)">no error</Badge>
+        ) : (
+          <Badge tone={span.status === 'error' ? 'error' : span.status === 'ok' ? 'ok' : 'neutral'}>{span.status}</Badge>
+        )}
         {span.failureClass && <Badge tone="error">{span.failureClass}</Badge>}
       </h2>
       {span.statusMessage && <TextBlock text={span.statusMessage} class="status-message" />}
