@@ -53,7 +53,14 @@ export type TraceListQuery = z.infer<typeof TraceListQuery>;
 // --- traces ------------------------------------------------------------------------------------
 export const TraceListItem = z.object({
   traceId: z.string(),
+  /** The root span's name; until a root span has arrived (`hasRoot` false), the earliest span's. */
   rootName: z.string(),
+  /**
+   * Whether the trace's root span (one without a parent) is stored. False while the trace is still
+   * running (the root ends, and is exported, last) or when its root lives in a service that does
+   * not send here: its duration, cost and status then cover the spans that have arrived.
+   */
+  hasRoot: z.boolean(),
   serviceName: z.string(),
   startTime: isoTime,
   durationMs: z.number(),

@@ -48,6 +48,14 @@ export function TraceTable({ items, sort }: { items: readonly TraceListItem[]; s
               <Link href={`/traces/${encodeURIComponent(t.traceId)}`} class="trace-link">
                 {t.rootName || '(unnamed)'}
               </Link>
+              {!t.hasRoot && (
+                <>
+                  {' '}
+                  <Badge tone="info" title="No root span yet: the trace is still running, or its root is in a service that does not send to Sightline. Figures cover the spans received so far.">
+                    in progress
+                  </Badge>
+                </>
+              )}
             </td>
             <td>{t.serviceName}</td>
             <td class="num">{formatMs(t.durationMs)}</td>

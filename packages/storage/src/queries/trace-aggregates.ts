@@ -17,6 +17,7 @@ export function dedupedSpanColumns(where: string): string {
 /** SELECT list over `dedupedSpanColumns`, grouped by TraceId. Column aliases feed HAVING and sorts. */
 export const TRACE_AGGREGATES = `TraceId AS traceId,
     if(countIf(ParentSpanId = '') > 0, argMinIf(SpanName, StartNs, ParentSpanId = ''), argMin(SpanName, StartNs)) AS rootName,
+    countIf(ParentSpanId = '') AS rootSpanCount,
     if(countIf(ParentSpanId = '') > 0, argMinIf(ServiceName, StartNs, ParentSpanId = ''), argMin(ServiceName, StartNs)) AS serviceName,
     min(StartNs) AS startNs,
     toString(min(StartNs)) AS startNsText,
@@ -34,6 +35,7 @@ export const TRACE_AGGREGATES = `TraceId AS traceId,
 export interface TraceAggregateRow {
   traceId: string;
   rootName: string;
+  rootSpanCount: string | number;
   serviceName: string;
   startNs: string | number;
   /** Exact: 64-bit integers come back as JS numbers, which cannot hold nanoseconds since 1970. */
@@ -54,6 +56,7 @@ export function toTraceListItem(row: TraceAggregateRow): TraceListItem {
   return {
     traceId: row.traceId,
     rootName: row.rootName,
+    hasRoot: toNumber(row.rootSpanCount) > 0,
     serviceName: row.serviceName,
     startTime: nanosToIso(row.startNsText),
     durationMs: toNumber(row.durationNs) / 1e6,

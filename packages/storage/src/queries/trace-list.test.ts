@@ -82,6 +82,16 @@ describe('listTraces', () => {
     expect(ids(r)).toEqual([ds.traces.d, ds.traces.c, ds.traces.b]);
   });
 
+  it('says whether the root span has arrived (a running trace shows its children first)', async () => {
+    const trace = hexId(0xf00d, 32);
+    const at = ds.hourMs + 20 * 60_000;
+    const child = makeSpanRow({ ProjectId: 'proj-root', TraceId: trace, SpanId: hexId(2, 16), ParentSpanId: hexId(1, 16), SpanName: 'chat gpt-4o', startMs: at + 5 });
+    await insertSpans(driver, [child]);
+    expect((await list({}, 'proj-root')).items).toMatchObject([{ traceId: trace, rootName: 'chat gpt-4o', hasRoot: false, spanCount: 1 }]);
+    await insertSpans(driver, [makeSpanRow({ ProjectId: 'proj-root', TraceId: trace, SpanId: hexId(1, 16), SpanName: 'plan-trip', startMs: at, durationMs: 50 })]);
+    expect((await list({}, 'proj-root')).items).toMatchObject([{ traceId: trace, rootName: 'plan-trip', hasRoot: true, spanCount: 2 }]);
+  });
+
   it('pages with a keyset cursor without gaps or repeats, in every sort', async () => {
     for (const [sort, order, expected] of [
       ['startTime', 'desc', [ds.traces.e, ds.traces.d, ds.traces.c, ds.traces.b, ds.traces.a]],
