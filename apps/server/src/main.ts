@@ -75,7 +75,7 @@ async function startWithDriver(driver: Driver, cfg: ServerConfig, store: StoreCo
   const migrated = await migrate(driver, { cluster: store.cluster, retentionDays: store.retentionDays });
   if (migrated.applied.length > 0) logger.log('info', 'storage.migrated', { applied: migrated.applied.join(',') });
 
-  const keys = new KeyStore(driver, cfg.keyPepper);
+  const keys = new KeyStore(driver, cfg.keyPepper, undefined, (err) => logger.log('warn', 'keys.usage_write_failed', { error: errorMessage(err) }));
   const boot = await keys.bootstrap(cfg.bootstrapKey);
 
   const spoolDir = cfg.spoolDir ?? join(cfg.dataDir, 'spool');
@@ -192,6 +192,7 @@ async function startWithDriver(driver: Driver, cfg: ServerConfig, store: StoreCo
       await ingest.close();
       await writer.stop();
       spool.close();
+      await keys.close().catch((err: unknown) => logger.log('warn', 'keys.usage_write_failed', { error: errorMessage(err) }));
       await driver.close();
       logger.log('info', 'server.stopped', {});
     },

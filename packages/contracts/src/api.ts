@@ -278,6 +278,8 @@ export const ApiKeyInfo = z.object({
   prefix: z.string(),
   createdAt: isoTime,
   revokedAt: isoTime.nullable(),
+  /** When the key last authenticated a request (ingest or API), to about a minute; null if never. */
+  lastUsedAt: isoTime.nullable(),
 });
 export type ApiKeyInfo = z.infer<typeof ApiKeyInfo>;
 

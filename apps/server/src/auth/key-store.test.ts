@@ -46,4 +46,54 @@ describe('KeyStore', () => {
     expect(await inFlight).toBe('proj_keys');
     expect(await keys.resolve(key)).toBeNull();
   });
+
+  it('records when each key was last used, across a restart, without leaking another project’s keys', async () => {
+    const keys = new KeyStore(driver, 'pepper-for-tests');
+    await keys.createProject('proj_used', 'Used');
+    await keys.createProject('proj_other', 'Other');
+    const used = await keys.createKey('proj_used', 'ingest');
+    const idle = await keys.createKey('proj_used', 'idle');
+    const other = await keys.createKey('proj_other', 'other');
+    expect(used.info.lastUsedAt).toBeNull();
+
+    const before = Date.now();
+    expect(await keys.resolve(used.key)).toBe('proj_used');
+    expect(await keys.resolve(other.key)).toBe('proj_other');
+    // Known on this server at once, before anything is written.
+    const listed = await keys.listKeys('proj_used');
+    expect(listed.map((k) => [k.name, k.lastUsedAt === null])).toEqual([['ingest', false], ['idle', true]]);
+    const usedAt = Date.parse(listed[0]!.lastUsedAt!);
+    expect(usedAt).toBeGreaterThanOrEqual(before);
+
+    await keys.close(); // writes the usage, as a server does when it stops
+    const restarted = new KeyStore(driver, 'pepper-for-tests');
+    const after = await restarted.listKeys('proj_used');
+    expect(after.find((k) => k.id === used.info.id)?.lastUsedAt).toBe(new Date(usedAt).toISOString());
+    expect(after.find((k) => k.id === idle.info.id)?.lastUsedAt).toBeNull();
+    expect(after.map((k) => k.id)).not.toContain(other.info.id);
+    expect((await restarted.listKeys('proj_other'))[0]?.lastUsedAt).not.toBeNull();
+  });
+
+  it('keeps usage it could not write and writes it at the next flush', async () => {
+    let failInserts = 1;
+    const flaky: Driver = {
+      ...driver,
+      kind: driver.kind,
+      database: driver.database,
+      query: (sql, params) => driver.query(sql, params),
+      insert: async (table, rows, opts) => {
+        if (table === 'api_key_usage' && failInserts-- > 0) throw new Error('ClickHouse is down');
+        return driver.insert(table, rows, opts);
+      },
+    };
+    const keys = new KeyStore(flaky, 'pepper-for-tests');
+    await keys.createProject('proj_flaky', 'Flaky');
+    const { key, info } = await keys.createKey('proj_flaky', 'ci');
+    await keys.resolve(key);
+    await expect(keys.flushUsage()).rejects.toThrow('ClickHouse is down');
+    await keys.flushUsage();
+    const fresh = new KeyStore(driver, 'pepper-for-tests');
+    expect((await fresh.listKeys('proj_flaky')).find((k) => k.id === info.id)?.lastUsedAt).not.toBeNull();
+    await keys.close();
+  });
 });

@@ -11,6 +11,8 @@ export interface ApiKeyInfo {
   prefix: string;
   createdAt: string;
   revokedAt: string | null;
+  /** When the key last authenticated a request, to about a minute across servers; null if never. */
+  lastUsedAt: string | null;
 }
 
 interface KeyRow {
@@ -20,7 +22,11 @@ interface KeyRow {
   Prefix: string;
   CreatedAt: string;
   RevokedAt: string | null;
+  LastUsedAt?: string | null;
 }
+
+/** How often a server writes the last use of the keys it saw (and once more when it closes). */
+export const KEY_USAGE_FLUSH_MS = 60_000;
 
 /**
  * Projects and API keys in ClickHouse (tables from migration 0100). Keys are stored only as hashes;
@@ -31,11 +37,16 @@ export class KeyStore {
   private readonly cache = new Map<string, { projectId: string | null; keyId: string | null; expires: number }>();
   /** Bumped when a key is added or revoked: a lookup read across that write is not cached. */
   private writes = 0;
+  /** Key id → last successful lookup (epoch ms) not yet written to `api_key_usage`. */
+  private readonly unwrittenUse = new Map<string, number>();
+  private usageTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly driver: Driver,
     private readonly pepper: string,
     private readonly cacheTtlMs = 5000,
+    /** Told when writing key usage fails (it is kept and tried again at the next flush). */
+    private readonly onUsageError: (err: unknown) => void = () => undefined,
   ) {}
 
   /**
@@ -78,11 +89,22 @@ export class KeyStore {
 
   async listKeys(projectId: string): Promise<ApiKeyInfo[]> {
     const rows = await this.driver.query<KeyRow>(
-      `SELECT Id, ProjectId, Name, Prefix, toString(CreatedAt) AS CreatedAt, if(isNull(RevokedAt), NULL, toString(RevokedAt)) AS RevokedAt
-       FROM api_keys FINAL WHERE ProjectId = {projectId:String} ORDER BY CreatedAt`,
+      `SELECT k.Id AS Id, k.ProjectId AS ProjectId, k.Name AS Name, k.Prefix AS Prefix, toString(k.CreatedAt) AS CreatedAt,
+         if(isNull(k.RevokedAt), NULL, toString(k.RevokedAt)) AS RevokedAt, if(u.KeyId = '', NULL, toString(u.LastUsedAt)) AS LastUsedAt
+       FROM (SELECT * FROM api_keys FINAL WHERE ProjectId = {projectId:String}) AS k
+       LEFT JOIN (
+         SELECT KeyId, max(LastUsedAt) AS LastUsedAt FROM api_key_usage
+         WHERE KeyId IN (SELECT Id FROM api_keys WHERE ProjectId = {projectId:String}) GROUP BY KeyId
+       ) AS u ON u.KeyId = k.Id
+       ORDER BY k.CreatedAt`,
       { projectId },
     );
-    return rows.map(toInfo);
+    return rows.map((row) => {
+      const info = toInfo(row);
+      // Uses this server saw since its last write are newer than anything stored.
+      const unwritten = this.unwrittenUse.get(info.id);
+      return unwritten === undefined ? info : { ...info, lastUsedAt: new Date(unwritten).toISOString() };
+    });
   }
 
   /** Revokes a key of this project; false when the project has no such key (another project's ids are invisible). */
@@ -108,6 +130,45 @@ export class KeyStore {
   }
 
   async lookup(key: string): Promise<{ projectId: string | null; keyId: string | null }> {
+    const found = await this.find(key);
+    if (found.keyId !== null) this.noteUse(found.keyId);
+    return found;
+  }
+
+  /**
+   * Writes the last use of the keys looked up since the previous write. Runs every
+   * KEY_USAGE_FLUSH_MS while keys are in use; `close` runs it once more.
+   */
+  async flushUsage(): Promise<void> {
+    if (this.unwrittenUse.size === 0) return;
+    const uses = [...this.unwrittenUse];
+    this.unwrittenUse.clear();
+    try {
+      await this.driver.insert('api_key_usage', uses.map(([KeyId, ms]) => ({ KeyId, LastUsedAt: sqlTime(new Date(ms)) })));
+    } catch (err) {
+      // Kept for the next flush, unless the key was used again meanwhile (that time is newer).
+      for (const [id, ms] of uses) if (!this.unwrittenUse.has(id)) this.unwrittenUse.set(id, ms);
+      throw err;
+    }
+  }
+
+  /** Stops the usage timer and writes what it had not written yet. */
+  async close(): Promise<void> {
+    clearInterval(this.usageTimer);
+    this.usageTimer = undefined;
+    await this.flushUsage();
+  }
+
+  private noteUse(keyId: string): void {
+    this.unwrittenUse.set(keyId, Date.now());
+    if (this.usageTimer !== undefined) return;
+    this.usageTimer = setInterval(() => {
+      this.flushUsage().catch((err: unknown) => this.onUsageError(err));
+    }, KEY_USAGE_FLUSH_MS);
+    this.usageTimer.unref();
+  }
+
+  private async find(key: string): Promise<{ projectId: string | null; keyId: string | null }> {
     if (!isPlausibleKey(key)) return { projectId: null, keyId: null };
     const hash = hashKey(key, this.pepper);
     const hit = this.cache.get(hash);
@@ -143,10 +204,23 @@ function nextVersion(): number {
 }
 
 function now(): string {
-  return new Date().toISOString().replace('T', ' ').replace('Z', '');
+  return sqlTime(new Date());
+}
+
+/** A DateTime64(3) literal in UTC: `2026-11-23 17:30:00.123`. */
+function sqlTime(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
 }
 
 function toInfo(r: KeyRow): ApiKeyInfo {
   const iso = (t: string): string => (t.includes('T') ? t : `${t.replace(' ', 'T')}Z`);
-  return { id: r.Id, projectId: r.ProjectId, name: r.Name, prefix: r.Prefix, createdAt: iso(r.CreatedAt), revokedAt: r.RevokedAt === null ? null : iso(r.RevokedAt) };
+  return {
+    id: r.Id,
+    projectId: r.ProjectId,
+    name: r.Name,
+    prefix: r.Prefix,
+    createdAt: iso(r.CreatedAt),
+    revokedAt: r.RevokedAt === null ? null : iso(r.RevokedAt),
+    lastUsedAt: r.LastUsedAt === null || r.LastUsedAt === undefined ? null : iso(r.LastUsedAt),
+  };
 }

@@ -109,14 +109,16 @@ export const keysCreateCommand: CliCommand = {
 
 export const keysListCommand: CliCommand = {
   path: ['keys', 'list'],
-  summary: 'List API keys (id, name, prefix, created, revoked)',
+  summary: 'List API keys (id, name, prefix, created, revoked, last used)',
   usage: 'sightline keys list [--port N] [--host H] [--data-dir D] [--key ADMIN_KEY]',
   options: { ...common },
   run: ({ values }, io) =>
     withKeys(values, io, async (ops) => {
       const items = await ops.list();
-      io.out(['ID'.padEnd(26), 'NAME'.padEnd(16), 'PREFIX'.padEnd(12), 'CREATED'.padEnd(26), 'REVOKED'].join(' '));
-      for (const k of items) io.out([k.id.padEnd(26), k.name.slice(0, 16).padEnd(16), `${k.prefix}…`.padEnd(12), k.createdAt.padEnd(26), k.revokedAt ?? '-'].join(' '));
+      io.out(['ID'.padEnd(26), 'NAME'.padEnd(16), 'PREFIX'.padEnd(12), 'CREATED'.padEnd(26), 'REVOKED'.padEnd(26), 'LAST USED'].join(' '));
+      for (const k of items) {
+        io.out([k.id.padEnd(26), k.name.slice(0, 16).padEnd(16), `${k.prefix}…`.padEnd(12), k.createdAt.padEnd(26), (k.revokedAt ?? '-').padEnd(26), k.lastUsedAt ?? 'never'].join(' '));
+      }
       return 0;
     }),
 };

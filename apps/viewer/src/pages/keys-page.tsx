@@ -77,6 +77,7 @@ export function KeysPage() {
               <th scope="col">Name</th>
               <th scope="col">Prefix</th>
               <th scope="col">Created</th>
+              <th scope="col">Last used</th>
               <th scope="col">Status</th>
               <th scope="col" />
             </tr>
@@ -89,6 +90,7 @@ export function KeysPage() {
                   <code>{k.prefix}…</code>
                 </td>
                 <td title={k.createdAt}>{formatTime(k.createdAt)}</td>
+                <td title={k.lastUsedAt ?? 'never used'}>{k.lastUsedAt ? formatTime(k.lastUsedAt) : <span class="subtle">never</span>}</td>
                 <td>{k.revokedAt ? <Badge tone="error">revoked {formatTime(k.revokedAt)}</Badge> : <Badge tone="ok">active</Badge>}</td>
                 <td>
                   {!k.revokedAt && (

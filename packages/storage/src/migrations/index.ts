@@ -6,6 +6,7 @@ import { rollupProjectionsMigration } from './0004-rollup-projections.ts';
 import { rollupModelProjectionsMigration } from './0005-rollup-model-projections.ts';
 import { spansCompactPartsMigration } from './0006-spans-compact-parts.ts';
 import { projectsKeysMigration } from './0100-projects-keys.ts';
+import { apiKeyUsageMigration } from './0101-api-key-usage.ts';
 import { priceOverridesMigration } from './0200-price-overrides.ts';
 import { priceTableStateMigration } from './0201-price-table-state.ts';
 import { priceFileStateMigration } from './0202-price-file-state.ts';
@@ -24,6 +25,7 @@ export const MIGRATIONS: Migration[] = [
   rollupModelProjectionsMigration,
   spansCompactPartsMigration,
   projectsKeysMigration,
+  apiKeyUsageMigration,
   priceOverridesMigration,
   priceTableStateMigration,
   priceFileStateMigration,
