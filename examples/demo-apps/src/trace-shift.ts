@@ -128,17 +128,21 @@ export class DemoSpanExporter implements SpanExporter {
 }
 
 /**
- * A span time on the fine clock (timeOrigin + performance.now(), sub-millisecond) that all spans share.
- * The OTel SDK places each span by its own `_performanceOffset` (Date.now() minus the performance clock,
- * read once when the span is created): whole milliseconds, so two spans disagree by up to 1 ms, and
- * more as the wall clock drifts. Stretched 100× that pushed children past their parents. Taking each
- * span's offset back out puts every span on the one performance clock, exactly. (A test fails if an
- * OTel upgrade renames the field; until then the SDK's own times are used.)
+ * A span time on one sub-millisecond clock that all spans of a trace share. @sightline/sdk stamps its
+ * spans that way already. The OTel SDK places other spans by their own `_performanceOffset` (Date.now()
+ * minus the performance clock, read once when the span is created): whole milliseconds, so two spans
+ * disagree by up to 1 ms. Stretched 100× that pushed children past their parents; taking each such
+ * span's offset back out puts it on the performance clock, exactly. (A test fails if an OTel upgrade
+ * renames the field; until then the SDK's own times are used.)
  */
 function fineMs(span: object, t: HrTime): number {
+  if ((span as Partial<ReadableSpan>).instrumentationScope?.name === SIGHTLINE_SCOPE) return hrTimeToMilliseconds(t);
   const offset = (span as { _performanceOffset?: unknown })._performanceOffset;
   return hrTimeToMilliseconds(t) - (typeof offset === 'number' ? offset : 0);
 }
+
+/** The instrumentation scope of @sightline/sdk's spans (see its `clock.ts`). */
+const SIGHTLINE_SCOPE = '@sightline/sdk';
 
 function withFields(span: ReadableSpan, fields: Partial<ReadableSpan>): ReadableSpan {
   return {

@@ -85,7 +85,8 @@ describe('POST /v1/traces protocol', () => {
       'SELECT RequestModel, InputTokens, CostNanos, Convention FROM spans WHERE SpanId = {id:String}',
       { id: s.spanId },
     );
-    expect(typed).toMatchObject({ RequestModel: 'gpt-4o-mini', InputTokens: 513, Convention: 'otel-genai' });
+    // The fixture's scope is @sightline/sdk's: the convention is ours.
+    expect(typed).toMatchObject({ RequestModel: 'gpt-4o-mini', InputTokens: 513, Convention: 'sightline' });
     expect(typed!.CostNanos).toBeGreaterThan(0);
     expect(row?.Duration).toBe(864197532);
   });
