@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columnLabel, formatMs, formatUsd, formatterFor } from './format.ts';
+import { columnLabel, countOf, formatMs, formatUsd, formatterFor } from './format.ts';
 
 describe('formats', () => {
   it('picks the unit from the field name, suffix first', () => {
@@ -30,5 +30,12 @@ describe('formats', () => {
     expect(columnLabel('p95TtftMs')).toBe('p95 TTFT');
     expect(columnLabel('p50DurationMs')).toBe('p50 duration');
     expect(columnLabel('repeatedCalls')).toBe('repeated calls');
+  });
+
+  it('counts with the noun in the singular for one', () => {
+    expect(countOf(1, 'trace')).toBe('1 trace');
+    expect(countOf(2, 'LLM call')).toBe('2 LLM calls');
+    expect(countOf(1204, 'span')).toBe('1,204 spans');
+    expect(countOf(0, 'trace')).toBe('0 traces');
   });
 });

@@ -69,3 +69,8 @@ export function columnLabel(field: string): string {
   const words = field.replace(/Usd$|Ms$/, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
   return `${words.replace(/\bttft\b/g, 'TTFT')}${unit}`;
 }
+
+/** "1 trace", "2 traces", "1,204 LLM calls": a count with its noun, singular for one. */
+export function countOf(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? singular : plural}`;
+}

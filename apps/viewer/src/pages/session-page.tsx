@@ -2,7 +2,7 @@ import { api } from '../api/client.ts';
 import { Link } from '../router.tsx';
 import { useResource } from '../use-resource.ts';
 import { Empty, ErrorBox, Loading } from '../components/ui.tsx';
-import { formatUsd } from '../model/format.ts';
+import { countOf, formatUsd } from '../model/format.ts';
 import { TraceTable } from './trace-table.tsx';
 
 /** Every trace of one session (a chat, an agent run), oldest first as the conversation went. */
@@ -19,7 +19,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       </Link>
       <h1>Session {sessionId}</h1>
       <div class="summary">
-        <span>{traces.length} traces</span>
+        <span>{countOf(traces.length, 'trace')}</span>
         <span>Cost {formatUsd(cost)}</span>
       </div>
       {traces.length === 0 ? <Empty>No traces in this session.</Empty> : <TraceTable items={traces} />}

@@ -42,7 +42,9 @@ function cell(list: TopListName, column: string, value: string | number | null, 
 
 export function TopLists({ query, queryKey }: { query: Query; queryKey: string }) {
   const [list, setList] = useState<TopListName>('costliest-users');
-  const res = useResource((signal) => api.top(list, { ...query, limit: 20 }, signal), [queryKey, list]);
+  // Refreshed with the panels above: spans of traces still running land late in the same window,
+  // and a list left at its first answer disagreed with the spend breakdowns next to it.
+  const res = useResource((signal) => api.top(list, { ...query, limit: 20 }, signal), [queryKey, list], { refreshMs: 30_000 });
   const items = res.data?.list === list ? res.data.items : undefined;
   const columns = items && items.length > 0 ? ['key', ...Object.keys(items[0]!).filter((k) => k !== 'key')] : [];
   return (

@@ -1,7 +1,7 @@
 import { useMemo } from 'preact/hooks';
 import { api } from '../api/client.ts';
 import { buildTraceModel } from '../model/span-tree.ts';
-import { formatCount, formatMs, formatTime, formatUsd } from '../model/format.ts';
+import { countOf, formatCount, formatMs, formatTime, formatUsd } from '../model/format.ts';
 import { Link, searchParams, setParams } from '../router.tsx';
 import { useResource } from '../use-resource.ts';
 import { Badge, CopyButton, ErrorBox, Loading } from '../components/ui.tsx';
@@ -42,8 +42,8 @@ export function TracePage({ traceId }: { traceId: string }) {
       <div class="summary">
         <span>Started {formatTime(root.span.startTime)}</span>
         <span>Duration {formatMs(model.totalMs)}</span>
-        <span>{model.rows.length} spans</span>
-        <span>{model.llmCount} LLM calls</span>
+        <span>{countOf(model.rows.length, 'span')}</span>
+        <span>{countOf(model.llmCount, 'LLM call')}</span>
         <span>
           Tokens {formatCount(model.inputTokens)} in / {formatCount(model.outputTokens)} out
         </span>
