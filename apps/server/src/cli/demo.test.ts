@@ -39,6 +39,18 @@ describe('sightline demo', () => {
     expect(text()).not.toMatch(/backfill: done/);
   }, 120_000);
 
+  it('removes the store it made for itself when it stops (no --data-dir)', async () => {
+    const { io, text } = capture();
+    const code = await runCli(['demo', '--port', '0', '--days', '1', '--per-day', '10', '--no-live', '--seed', '7'], undefined, io);
+    expect(code, text()).toBe(0);
+    const dir = /data in (\S+);/.exec(text())?.[1];
+    expect(dir, text()).toBeDefined();
+    expect(text()).toContain(`Removed the demo's data (${dir})`);
+    expect(existsSync(dir!)).toBe(false);
+    // A store the user named is theirs: kept (the tests above reuse it).
+    expect(existsSync(dataDir)).toBe(true);
+  }, 120_000);
+
   it('explains its flags and refuses bad ones', async () => {
     const help = capture();
     expect(await runCli(['demo', '--help'], undefined, help.io)).toBe(0);

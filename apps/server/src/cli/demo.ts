@@ -1,5 +1,5 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -85,57 +85,77 @@ export const demoCommand: CliCommand = {
       io.err(`sightline demo: the demo apps are not here (${DEMO_APPS_MAIN}); the demo runs from a source checkout of Sightline`);
       return 1;
     }
-    const dataDir = typeof values['data-dir'] === 'string' ? resolve(values['data-dir']) : mkdtempSync(join(tmpdir(), 'sightline-demo-'));
+    // Without --data-dir the store is the demo's own, in a fresh temporary directory: removed at exit.
+    const ownDataDir = typeof values['data-dir'] !== 'string';
+    const dataDir = ownDataDir ? mkdtempSync(join(tmpdir(), 'sightline-demo-')) : resolve(String(values['data-dir']));
     mkdirSync(dataDir, { recursive: true });
-    const loaded = loadConfig({
-      dataDir,
-      // The alert's webhook receiver runs on loopback, which the SSRF guard refuses unless allowed.
-      webhookAllowPrivate: 'true',
-      ...(typeof values.port === 'string' ? { port: values.port } : {}),
-      ...(typeof values.host === 'string' ? { host: values.host } : {}),
-    });
-    if (!loaded.ok) {
-      io.err(`sightline demo: invalid configuration\n${loaded.message}`);
-      return EXIT_USAGE;
+    try {
+      return await runDemo(dataDir, values, days, perDay, io);
+    } finally {
+      if (ownDataDir) {
+        try {
+          rmSync(dataDir, { recursive: true, force: true });
+          io.err(`Removed the demo's data (${dataDir}); run with --data-dir D to keep it.`);
+        } catch (err) {
+          io.err(`sightline demo: could not remove ${dataDir}: ${(err as Error).message}`);
+        }
+      }
     }
-    io.err(`Starting Sightline (data in ${dataDir}; opening storage, applying migrations)…`);
-    // The demo's own narrative is the output; the server only speaks up for warnings.
-    const server = await startServer(loaded.config, jsonLogger((l) => process.stderr.write(l), 'warn'));
-    const localUrl = server.url.replace('://0.0.0.0:', '://127.0.0.1:').replace('://[::]:', '://127.0.0.1:');
-    io.err(`Sightline is running at ${localUrl} (storage: ${server.storeDescription})`);
-    const { key } = await new KeyStore(server.driver, loaded.config.server.keyPepper).createKey(DEFAULT_PROJECT_ID, `demo apps ${new Date().toISOString()}`);
-
-    const args = ['--endpoint', localUrl, '--alert', '--seed', String(values.seed ?? 42), '--backfill-days', String(days), '--per-day', String(perDay), '--backfill-marker', join(dataDir, MARKER)];
-    if (values['no-live'] !== true) args.push('--live');
-    if (typeof values.duration === 'string') args.push('--duration', values.duration);
-    const showViewer = () => {
-      io.err(`\n  ▶ Viewer: ${localUrl}/   (traces, costs by model and prompt version, sessions, alerts)\n`);
-      // Beyond loopback the viewer asks for a key: give the demo's one, once, as `start` does.
-      if (!server.allowLocalSession) io.err(`    Sign in with the demo project's API key (shown once): ${key}\n`);
-      if (values.open === true) openBrowser(`${localUrl}/`, io);
-    };
-    // The key travels in the environment, not argv, so it never shows in `ps`; the rest of the
-    // environment (OPENAI_BASE_URL, DEMO_MODEL...) is the user's choice of LLM endpoint.
-    const child: ChildProcess = fork(DEMO_APPS_MAIN, args, {
-      cwd: dirname(dirname(DEMO_APPS_MAIN)),
-      execArgv: ['--conditions=@sightline/source', '--import', 'tsx'],
-      env: { ...process.env, SIGHTLINE_API_KEY: key },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
-    forwardLines(child.stdout, io);
-    forwardLines(child.stderr, io);
-    child.on('message', (m: { type?: string }) => {
-      if (m.type === 'history-ready') showViewer();
-    });
-    const stop = () => child.kill('SIGTERM');
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    const code = await new Promise<number>((done) => child.on('exit', (c, signal) => done(c ?? (signal === 'SIGTERM' ? 0 : 1))));
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    io.err('Stopping Sightline…');
-    await server.close();
-    if (code !== 0) io.err(`sightline demo: the demo apps exited with code ${code}`);
-    return code;
   },
 };
+
+type DemoValues = Record<string, string | boolean | undefined>;
+
+/** The demo on `dataDir`: server, demo apps, and their shutdown. */
+async function runDemo(dataDir: string, values: DemoValues, days: number, perDay: number, io: CliIo): Promise<number> {
+  const loaded = loadConfig({
+    dataDir,
+    // The alert's webhook receiver runs on loopback, which the SSRF guard refuses unless allowed.
+    webhookAllowPrivate: 'true',
+    ...(typeof values.port === 'string' ? { port: values.port } : {}),
+    ...(typeof values.host === 'string' ? { host: values.host } : {}),
+  });
+  if (!loaded.ok) {
+    io.err(`sightline demo: invalid configuration\n${loaded.message}`);
+    return EXIT_USAGE;
+  }
+  io.err(`Starting Sightline (data in ${dataDir}; opening storage, applying migrations)…`);
+  // The demo's own narrative is the output; the server only speaks up for warnings.
+  const server = await startServer(loaded.config, jsonLogger((l) => process.stderr.write(l), 'warn'));
+  const localUrl = server.url.replace('://0.0.0.0:', '://127.0.0.1:').replace('://[::]:', '://127.0.0.1:');
+  io.err(`Sightline is running at ${localUrl} (storage: ${server.storeDescription})`);
+  const { key } = await new KeyStore(server.driver, loaded.config.server.keyPepper).createKey(DEFAULT_PROJECT_ID, `demo apps ${new Date().toISOString()}`);
+
+  const args = ['--endpoint', localUrl, '--alert', '--seed', String(values.seed ?? 42), '--backfill-days', String(days), '--per-day', String(perDay), '--backfill-marker', join(dataDir, MARKER)];
+  if (values['no-live'] !== true) args.push('--live');
+  if (typeof values.duration === 'string') args.push('--duration', values.duration);
+  const showViewer = () => {
+    io.err(`\n  ▶ Viewer: ${localUrl}/   (traces, costs by model and prompt version, sessions, alerts)\n`);
+    // Beyond loopback the viewer asks for a key: give the demo's one, once, as `start` does.
+    if (!server.allowLocalSession) io.err(`    Sign in with the demo project's API key (shown once): ${key}\n`);
+    if (values.open === true) openBrowser(`${localUrl}/`, io);
+  };
+  // The key travels in the environment, not argv, so it never shows in `ps`; the rest of the
+  // environment (OPENAI_BASE_URL, DEMO_MODEL...) is the user's choice of LLM endpoint.
+  const child: ChildProcess = fork(DEMO_APPS_MAIN, args, {
+    cwd: dirname(dirname(DEMO_APPS_MAIN)),
+    execArgv: ['--conditions=@sightline/source', '--import', 'tsx'],
+    env: { ...process.env, SIGHTLINE_API_KEY: key },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  forwardLines(child.stdout, io);
+  forwardLines(child.stderr, io);
+  child.on('message', (m: { type?: string }) => {
+    if (m.type === 'history-ready') showViewer();
+  });
+  const stop = () => child.kill('SIGTERM');
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const code = await new Promise<number>((done) => child.on('exit', (c, signal) => done(c ?? (signal === 'SIGTERM' ? 0 : 1))));
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
+  io.err('Stopping Sightline…');
+  await server.close();
+  if (code !== 0) io.err(`sightline demo: the demo apps exited with code ${code}`);
+  return code;
+}
