@@ -331,6 +331,33 @@ describe.skipIf(!haveChromium)('viewer in Chromium against the real server', () 
     expect(await page.locator('.error-box').count()).toBe(0);
   });
 
+  it('marks a trace whose root has not arrived as in progress, and its page follows it until the root lands', async () => {
+    const traceId = 'ab'.repeat(16);
+    const rootId = '11'.repeat(8);
+    const startNs = BigInt(Date.now()) * 1_000_000n;
+    const postSpan = async (span: Record<string, unknown>) => {
+      const body = { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'late-root' } }] }, scopeSpans: [{ scope: { name: 'test' }, spans: [span] }] }] };
+      const res = await fetch(`${server.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify(body) });
+      expect(res.status).toBe(200);
+    };
+    const ns = (offsetMs: number) => String(startNs + BigInt(offsetMs) * 1_000_000n);
+    // The child ends first and is exported first, as in a running trace.
+    await postSpan({ traceId, spanId: '22'.repeat(8), parentSpanId: rootId, name: 'lookup-order', kind: 1, startTimeUnixNano: ns(5), endTimeUnixNano: ns(50) });
+    await waitFor('the child span in the API', async () => ((await api(`/api/traces/${traceId}`)) as { spans: unknown[] }).spans.length === 1 || undefined);
+
+    await page.goto(`${server.url}/traces`);
+    const row = page.locator(`table.traces tbody tr[data-trace-id="${traceId}"]`);
+    await row.waitFor();
+    expect(await row.locator('.badge', { hasText: 'in progress' }).count()).toBe(1);
+    await row.getByRole('link', { name: 'lookup-order' }).click();
+    await page.locator('h1 .badge', { hasText: 'in progress' }).waitFor();
+
+    await postSpan({ traceId, spanId: rootId, name: 'handle-late-request', kind: 2, startTimeUnixNano: ns(0), endTimeUnixNano: ns(80) });
+    // No reload: the page refreshes itself while the root is missing.
+    await page.getByRole('heading', { level: 1, name: 'handle-late-request' }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('h1 .badge').count()).toBe(0);
+  });
+
   it('left nothing behind: no external request, dialog, page error or CSP violation', () => {
     expect({ external, dialogs, pageErrors, cspViolations }).toEqual({ external: [], dialogs: [], pageErrors: [], cspViolations: [] });
   });

@@ -1,4 +1,4 @@
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../api/client.ts';
 import { buildTraceModel } from '../model/span-tree.ts';
 import { countOf, formatCount, formatMs, formatTime, formatUsd } from '../model/format.ts';
@@ -8,9 +8,15 @@ import { Badge, CopyButton, ErrorBox, Loading } from '../components/ui.tsx';
 import { Waterfall } from './waterfall.tsx';
 import { SpanPanel } from './span-panel.tsx';
 
+const ROOT_WAIT_REFRESH_MS = 5_000;
+
 export function TracePage({ traceId }: { traceId: string }) {
-  const res = useResource((signal) => api.getTrace(traceId, signal), [traceId]);
+  // While the root span has not arrived (the trace is still running), the page follows it.
+  const [following, setFollowing] = useState(false);
+  const res = useResource((signal) => api.getTrace(traceId, signal), [traceId], following ? { refreshMs: ROOT_WAIT_REFRESH_MS } : {});
   const model = useMemo(() => (res.data ? buildTraceModel(res.data.spans) : null), [res.data]);
+  const rootMissing = res.data !== undefined && res.data.spans.length > 0 && !res.data.spans.some((s) => s.parentSpanId === '');
+  useEffect(() => setFollowing(rootMissing), [rootMissing]);
   const selectedId = searchParams.value.get('span');
 
   if (res.error) return <ErrorBox error={res.error} onRetry={res.reload} />;
@@ -30,7 +36,17 @@ export function TracePage({ traceId }: { traceId: string }) {
           <Link href="/traces" class="back">
             ← Traces
           </Link>
-          <h1>{root.span.name || '(unnamed)'}</h1>
+          <h1>
+            {root.span.name || '(unnamed)'}
+            {rootMissing && (
+              <>
+                {' '}
+                <Badge tone="info" title={`No root span yet: the trace is still running, or its root is in a service that does not send to Sightline. This page refreshes every ${ROOT_WAIT_REFRESH_MS / 1000} s.`}>
+                  in progress
+                </Badge>
+              </>
+            )}
+          </h1>
           <div class="subtle">
             <code>{traceId}</code> <CopyButton text={traceId} label="Copy id" />
           </div>
