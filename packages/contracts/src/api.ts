@@ -257,6 +257,10 @@ export const CompareSide = z.object({
   p95DurationMs: z.number().nullable(),
   p95TtftMs: z.number().nullable(),
   failureRate: z.number().nullable(),
+  /** Share of calls whose structured output failed validation (`recordValidation`). */
+  validationFailureRate: z.number().nullable(),
+  /** Share of calls that were a retry of the same logical call (attempt 2 and later). */
+  retryRate: z.number().nullable(),
   avgInputTokens: z.number().nullable(),
   avgOutputTokens: z.number().nullable(),
 });

@@ -15,6 +15,8 @@ const ROWS: readonly [string, keyof Side, (v: number | null) => string, 'lower' 
   ['p95 latency', 'p95DurationMs', formatMs, 'lower'],
   ['p95 TTFT', 'p95TtftMs', formatMs, 'lower'],
   ['Failure rate', 'failureRate', formatPercent, 'lower'],
+  ['Validation failures', 'validationFailureRate', formatPercent, 'lower'],
+  ['Retried calls', 'retryRate', formatPercent, 'lower'],
   ['Avg input tokens', 'avgInputTokens', formatCount, null],
   ['Avg output tokens', 'avgOutputTokens', formatCount, null],
 ];

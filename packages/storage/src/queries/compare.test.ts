@@ -40,9 +40,15 @@ describe('compareSides', () => {
     expect(named.b.calls).toBe(4);
   });
 
+  it('compares validation failures and retried calls, what a prompt change is judged by', async () => {
+    const r = await compare({ dimension: 'promptVersion', a: 'classify@v1', b: 'summarize@v2' });
+    expect(r.a).toMatchObject({ calls: 4, validationFailureRate: 0.25, retryRate: 0 });
+    expect(r.b).toMatchObject({ calls: 4, validationFailureRate: 0, retryRate: 0.5 });
+  });
+
   it('shows an empty side as no data, and refuses a pointless comparison', async () => {
     const r = await compare({ dimension: 'model', a: 'gpt-4o', b: 'nope' });
-    expect(r.b).toMatchObject({ calls: 0, costPerCallUsd: null, p95DurationMs: null, failureRate: null });
+    expect(r.b).toMatchObject({ calls: 0, costPerCallUsd: null, p95DurationMs: null, failureRate: null, validationFailureRate: null, retryRate: null });
     expect((await compare({ dimension: 'model', a: 'gpt-4o', b: 'nope' }, 'proj-none')).a.calls).toBe(0);
     await expect(compare({ dimension: 'model', a: 'x', b: 'x' })).rejects.toMatchObject({ code: 'bad_filter' });
     await expect(compare({ dimension: 'promptVersion', a: 'v1', b: 'v2' })).rejects.toMatchObject({ code: 'bad_filter' });

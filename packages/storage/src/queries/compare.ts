@@ -27,6 +27,8 @@ interface SideRow {
   errors: number;
   inputTokens: number;
   outputTokens: number;
+  validationFailures: number;
+  retries: number;
 }
 
 /** Two models, or two versions of a prompt, over the same window, from the hourly rollup. */
@@ -50,7 +52,8 @@ export async function compareSides(
     `SELECT if(${sideOf.matchA}, 'a', 'b') AS side, sum(Calls) AS calls, sum(CostNanos) AS costNanos,
         quantilesTDigestMerge(0.5, 0.95)(DurationMsQuantiles) AS dq, dq[1] AS p50DurationMs, dq[2] AS p95DurationMs,
         quantilesTDigestMerge(0.95)(TtftMsQuantiles)[1] AS p95TtftMs,
-        sum(Errors) AS errors, sum(InputTokens) AS inputTokens, sum(OutputTokens) AS outputTokens
+        sum(Errors) AS errors, sum(InputTokens) AS inputTokens, sum(OutputTokens) AS outputTokens,
+        sum(ValidationFailures) AS validationFailures, sum(Retries) AS retries
       FROM rollup_hourly WHERE (${where.join(') AND (')})
       GROUP BY side`,
     params.values,
@@ -68,6 +71,8 @@ export async function compareSides(
       p95DurationMs: calls === 0 ? null : toNullableNumber(row?.p95DurationMs),
       p95TtftMs: calls === 0 ? null : toNullableNumber(row?.p95TtftMs),
       failureRate: per(row?.errors),
+      validationFailureRate: per(row?.validationFailures),
+      retryRate: per(row?.retries),
       avgInputTokens: per(row?.inputTokens),
       avgOutputTokens: per(row?.outputTokens),
     };
