@@ -2,6 +2,7 @@ import type { HrTime, Span } from '@opentelemetry/api';
 import { ExportResultCode, hrTimeToMilliseconds, millisToHrTime, type ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { SIGHTLINE_SCOPE_NAME } from '@sightline/sdk';
 
 /** `gen_ai.response.time_to_first_chunk` is a duration in seconds: it stretches with the trace. */
 const TTFT_KEY = 'gen_ai.response.time_to_first_chunk';
@@ -136,13 +137,10 @@ export class DemoSpanExporter implements SpanExporter {
  * renames the field; until then the SDK's own times are used.)
  */
 function fineMs(span: object, t: HrTime): number {
-  if ((span as Partial<ReadableSpan>).instrumentationScope?.name === SIGHTLINE_SCOPE) return hrTimeToMilliseconds(t);
+  if ((span as Partial<ReadableSpan>).instrumentationScope?.name === SIGHTLINE_SCOPE_NAME) return hrTimeToMilliseconds(t);
   const offset = (span as { _performanceOffset?: unknown })._performanceOffset;
   return hrTimeToMilliseconds(t) - (typeof offset === 'number' ? offset : 0);
 }
-
-/** The instrumentation scope of @sightline/sdk's spans (see its `clock.ts`). */
-const SIGHTLINE_SCOPE = '@sightline/sdk';
 
 function withFields(span: ReadableSpan, fields: Partial<ReadableSpan>): ReadableSpan {
   return {

@@ -19,5 +19,7 @@ export { wrapHandler } from './serverless.ts';
 export { redactSecrets } from './content.ts';
 export type { MaskFn } from './content.ts';
 export type { Usage } from './llm-call.ts';
+/** The instrumentation scope of every span the SDK writes (to tell them apart in your own processors). */
+export { SIGHTLINE_SCOPE_NAME } from '@sightline/contracts/semconv';
 export { SightlineProtoExporter } from './export/otlp-proto-exporter.ts';
 export type { ProtoExporterOptions } from './export/otlp-proto-exporter.ts';

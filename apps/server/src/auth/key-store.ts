@@ -91,7 +91,7 @@ export class KeyStore {
     const rows = await this.driver.query<KeyRow>(
       `SELECT k.Id AS Id, k.ProjectId AS ProjectId, k.Name AS Name, k.Prefix AS Prefix, toString(k.CreatedAt) AS CreatedAt,
          if(isNull(k.RevokedAt), NULL, toString(k.RevokedAt)) AS RevokedAt, if(u.KeyId = '', NULL, toString(u.LastUsedAt)) AS LastUsedAt
-       FROM (SELECT * FROM api_keys FINAL WHERE ProjectId = {projectId:String}) AS k
+       FROM (SELECT Id, ProjectId, Name, Prefix, CreatedAt, RevokedAt FROM api_keys FINAL WHERE ProjectId = {projectId:String}) AS k
        LEFT JOIN (
          SELECT KeyId, max(LastUsedAt) AS LastUsedAt FROM api_key_usage
          WHERE KeyId IN (SELECT Id FROM api_keys WHERE ProjectId = {projectId:String}) GROUP BY KeyId
