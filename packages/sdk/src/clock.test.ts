@@ -34,4 +34,24 @@ describe('wallClockMs', () => {
     for (let i = 0; i < 100 && t > Date.now() + 1; i++) t = wallClockMs();
     expect(Math.abs(t - Date.now())).toBeLessThan(2);
   });
+
+  it('does not take a read just under a millisecond boundary for a clock set back', () => {
+    // Date.now() rounds down: read 0.9999 ms into a millisecond, with 35 µs between the two
+    // performance reads around it, the sample sits 1.03 ms under the offset on a steady clock.
+    // Taking that for a set-back clock moved time back by a millisecond (seen 1-2 times in 2M reads).
+    const offset = Date.now() - performance.now() + 1e9; // above any offset seen: becomes the estimate
+    const perf = [1000, 1000, 1500.99, 1500.99, 1500.995, 1501.03];
+    const wall = [offset + 1000, offset + 1500, offset + 1500];
+    vi.spyOn(performance, 'now').mockImplementation(() => perf.shift() as number);
+    vi.spyOn(Date, 'now').mockImplementation(() => wall.shift() as number);
+    expect(wallClockMs()).toBeCloseTo(offset + 1000, 3);
+    const justBefore = wallClockMs();
+    expect(justBefore).toBeCloseTo(offset + 1500.99, 3);
+    expect(wallClockMs()).toBeGreaterThan(justBefore);
+    vi.restoreAllMocks();
+    // Back to the real clock (set back by the 1e9 ms added above) for whatever runs next.
+    let t = wallClockMs();
+    for (let i = 0; i < 100 && t > Date.now() + 1; i++) t = wallClockMs();
+    expect(Math.abs(t - Date.now())).toBeLessThan(2);
+  });
 });

@@ -12,8 +12,11 @@
  * it is never more than the true offset (Date.now() rounds down, and the later read only lowers
  * it), so the largest sample seen is the best estimate, within a few µs after a few dozen samples.
  * The estimate only grows, so times keep their order and children stay inside their parents.
- * When the wall clock is set back by more than a millisecond it follows, on a sample taken without
- * a pause between the clock reads (a thread descheduled there would look like a clock set back).
+ *
+ * A steady clock's samples lie within 1 ms plus the time between the two performance reads below
+ * the true offset (what the rounding of Date.now() loses, and where between them it was read), so
+ * only a sample below that band is a wall clock set back, which it then follows. A sample taken
+ * with a pause between the reads (a descheduled thread) could be anything and is not followed.
  */
 let offsetMs = Number.NEGATIVE_INFINITY;
 
@@ -23,6 +26,8 @@ export function wallClockMs(perfMs?: number): number {
   const wall = Date.now();
   const after = performance.now();
   const sample = wall - after;
-  if (sample > offsetMs || (sample < offsetMs - 1 && after - before < 0.05)) offsetMs = sample;
+  const gap = after - before;
+  // 0.002: float rounding of the subtractions, at epoch milliseconds.
+  if (sample > offsetMs || (sample < offsetMs - 1.002 - gap && gap < 0.05)) offsetMs = sample;
   return (perfMs ?? after) + offsetMs;
 }
