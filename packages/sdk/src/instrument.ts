@@ -6,6 +6,9 @@ import { settings } from './settings.ts';
 interface ApiPromiseLike {
   responsePromise: Promise<unknown>;
   parseResponse: (client: unknown, props: unknown) => unknown;
+  /** Set once anything asked for the parsed body (`then`, `withResponse()`). */
+  parsedPromise?: Promise<unknown>;
+  asResponse?: () => Promise<unknown>;
   then: Promise<unknown>['then'];
 }
 
@@ -79,6 +82,17 @@ function hookResult(call: LlmCall, result: unknown, onValue: OnValue): void {
       return parsed;
     };
     result.responsePromise.then(undefined, (err: unknown) => call.fail(err));
+    const asResponse = result.asResponse;
+    if (typeof asResponse === 'function') {
+      // `.asResponse()` hands the app the raw Response: the body is the app's to read and nothing
+      // parses it, so the span ends once the response arrives (not whenever the promise happens to
+      // be collected). `.withResponse()` calls it too, but parses first.
+      result.asResponse = function (this: unknown): Promise<unknown> {
+        const raw = asResponse.call(this);
+        raw.then(() => setImmediate(endReadRaw, call, result), noop);
+        return raw;
+      };
+    }
     call.watch(result);
     return;
   }
@@ -90,6 +104,15 @@ function hookResult(call: LlmCall, result: unknown, onValue: OnValue): void {
     return;
   }
   deliver(call, result, onValue);
+}
+
+const noop = (): void => undefined;
+
+/** Ends a call whose raw response the app took (`.asResponse()`) without anything parsing it. */
+function endReadRaw(call: LlmCall, result: ApiPromiseLike): void {
+  if (call.finished || result.parsedPromise) return;
+  call.diagnose('response_read_raw');
+  call.finish(false);
 }
 
 const promiseClassByClient = new WeakMap<object, ApiPromiseClass | null>();

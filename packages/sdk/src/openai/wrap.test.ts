@@ -84,9 +84,21 @@ describe('wrapOpenAI: chat.completions.create', () => {
     expect(data.choices[0]?.message.content).toBe('a');
     expect(response.status).toBe(200);
     expect(request_id).toBe('req_test_1');
+    const [parsed] = capture.llmSpans();
+    expect(parsed?.json('gen_ai.output.messages')).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'a' }], finish_reason: 'stop' }]);
+    expect(parsed?.attributes['sightline.diagnostics']).toBeUndefined();
+    capture.reset();
+
     const raw = await client().chat.completions.create({ model: 'm', messages }).asResponse();
     // The app reads the body itself: the wrapper must not have consumed it.
     expect(((await raw.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content).toBe('b');
+    // Nothing parses the body, so the span ends once the response is in: not whenever (if ever)
+    // the dropped promise is collected, and not as a result nobody read.
+    await new Promise((r) => setImmediate(r));
+    const [rawSpan] = capture.llmSpans();
+    expect(rawSpan?.name).toBe('chat m');
+    expect(JSON.parse(String(rawSpan?.attributes['sightline.diagnostics']))).toEqual(['response_read_raw']);
+    expect(rawSpan?.status.code).not.toBe(2);
   });
 
   it('streams: identical chunk sequence, TTFT, chunk count, assembled output and usage', async () => {
