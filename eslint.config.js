@@ -25,6 +25,12 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
+    // CommonJS on purpose: the SDK's test of apps that load it with require().
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.mjs', 'scripts/**', 'bench/**', 'examples/**', 'apps/server/bin/**'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
