@@ -12,15 +12,15 @@ const allowed = {
   '@sightline/llm-simulator': [],
   '@sightline/server': ['@sightline/contracts', '@sightline/pricing', '@sightline/storage'],
   '@sightline/viewer': ['@sightline/contracts'],
-  '@sightline/sdk-node-versions': [],
+  '@sightline/node-versions': [],
 };
 // Test-only arrows: tests may drive a package with its real neighbours (the SDK against the server).
 const allowedInTests = {
   '@sightline/sdk': ['@sightline/llm-simulator'],
   '@sightline/server': ['@sightline/sdk', '@sightline/llm-simulator'],
   '@sightline/viewer': ['@sightline/sdk', '@sightline/llm-simulator'],
-  // Runs the SDK's suite and its built package on every supported Node, against the simulator.
-  '@sightline/sdk-node-versions': ['@sightline/sdk', '@sightline/llm-simulator', '@sightline/example-smoke-harness'],
+  // Runs the SDK's suite, its built package and the server's CLI on every supported Node.
+  '@sightline/node-versions': ['@sightline/sdk', '@sightline/llm-simulator', '@sightline/example-smoke-harness'],
 };
 
 const errors = [];

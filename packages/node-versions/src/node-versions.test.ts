@@ -1,13 +1,17 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startOtlpSink, type SinkSpan } from '@sightline/example-smoke-harness';
 import { startSimulator, type RunningSimulator } from '@sightline/llm-simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// The SDK supports Node 20.19+ (require() of ES modules), 22 and 24; the house itself runs on one
-// Node. Each supported line runs (1) the SDK's own test suite and (2) the built package loaded the
-// way apps load it, by `import` and by `require()`, exporting to an OTLP sink over loopback.
+// Sightline supports Node 20.19+ (the SDK's floor: require() of ES modules), 22 and 24; the house
+// itself runs on one Node. Each supported line runs (1) the SDK's own test suite, (2) the built SDK
+// loaded the way apps load it, by `import` and by `require()`, exporting to an OTLP sink, and (3)
+// `sightline start` (the README's server) taking such an app's trace and serving it back.
 // The binaries are optional dependencies (linux-x64 only): elsewhere these tests skip, and under
 // CI=true a missing binary fails instead.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -91,7 +95,95 @@ describe.each(VERSIONS)('the SDK on Node $version', ({ alias, version }) => {
       }
     }
   });
+
+  it.runIf(present)('runs the server: an app traced into it, the trace served back', { timeout: 120_000 }, async () => {
+    const key = 'sl_node_versions_server_key_0001';
+    const server = await startServer(bin, key);
+    try {
+      const r = await run(bin, [`${here}src/test/consumer.mjs`], {
+        SIGHTLINE_ENDPOINT: server.url,
+        SIGHTLINE_API_KEY: key,
+        OPENAI_BASE_URL: sim.openaiBaseURL,
+        ANTHROPIC_BASE_URL: sim.anthropicBaseURL,
+      }, 60_000);
+      expect(r.code, tail(r)).toBe(0);
+      // 200 means durable; the writer makes it queryable moments later.
+      let item: TraceItem | undefined;
+      for (let i = 0; i < 100 && item === undefined; i++) {
+        const res = await fetch(`${server.url}/api/traces`, { headers: { authorization: `Bearer ${key}` } });
+        expect(res.status, server.output()).toBe(200);
+        item = ((await res.json()) as { items: TraceItem[] }).items.find((t) => t.hasRoot);
+        if (item === undefined) await new Promise((ok) => setTimeout(ok, 200));
+      }
+      expect(item, server.output()).toMatchObject({
+        rootName: 'invoke_agent travel',
+        serviceName: 'node-versions-esm',
+        spanCount: 5,
+        llmCallCount: 3,
+        userId: 'user-node-versions',
+        status: 'ok',
+      });
+      expect(item?.costUsd).toBeGreaterThan(0);
+    } finally {
+      expect(await server.stop(), server.output()).toBe(0);
+    }
+  });
 });
+
+interface TraceItem {
+  rootName: string;
+  hasRoot: boolean;
+  serviceName: string;
+  spanCount: number;
+  llmCallCount: number;
+  userId: string;
+  status: string;
+  costUsd: number;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+/** `sightline start` as the README runs it, under `bin`, on a fresh data directory; stop() gives its exit code. */
+async function startServer(bin: string, key: string): Promise<{ url: string; output(): string; stop(): Promise<number | null> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sightline-node-versions-'));
+  const port = await freePort();
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(VITEST|TINYPOOL|NODE_OPTIONS$)/.test(k)));
+  const child: ChildProcess = spawn(bin, [`${root}apps/server/bin/sightline.mjs`, 'start', '--port', String(port), '--data-dir', dataDir], {
+    cwd: root,
+    env: { ...clean, SIGHTLINE_BOOTSTRAP_KEY: key, SIGHTLINE_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<number | null> => {
+    if (child.exitCode === null) {
+      const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+    return child.exitCode;
+  };
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) break;
+    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ready) return { url, output: () => out, stop };
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  await stop();
+  throw new Error(`sightline start did not become ready on ${bin}:\n${out}`);
+}
 
 /** The agent turn of conversation.mjs: agent → tool, plain chat, streamed chat, Anthropic message, one trace. */
 function expectOneTurn(spans: SinkSpan[]): void {
