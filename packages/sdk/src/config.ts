@@ -11,6 +11,13 @@ export interface SightlineOptions {
   /** `deployment.environment.name`. Env: `SIGHTLINE_ENVIRONMENT`, else `NODE_ENV`. */
   environment?: string;
   /**
+   * The version of the LLM configuration this process runs (model settings, retrieval depth, tool
+   * set: whatever you version besides prompts), recorded on every LLM span as
+   * `sightline.config.version`. `withContext({ configVersion })` overrides it per request (an
+   * experiment arm). Env: `SIGHTLINE_CONFIG_VERSION`.
+   */
+  configVersion?: string | number;
+  /**
    * The Sightline server (or any OTLP/HTTP collector). A base URL gets `/v1/traces` appended.
    * Env: `SIGHTLINE_ENDPOINT`, else `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (used as is), else
    * `OTEL_EXPORTER_OTLP_ENDPOINT`. Default `http://localhost:4318`.
@@ -76,6 +83,7 @@ export interface ResolvedConfig {
   serviceName: string;
   serviceVersion: string | undefined;
   environment: string | undefined;
+  configVersion: string | undefined;
   tracesUrl: string;
   budgetStatusUrl: string;
   headers: Record<string, string>;
@@ -150,6 +158,7 @@ export function resolveConfig(options: SightlineOptions, env: Env): { config: Re
       serviceName: options.serviceName ?? env.OTEL_SERVICE_NAME ?? env.SIGHTLINE_SERVICE_NAME ?? 'unknown_service:node',
       serviceVersion: options.serviceVersion ?? env.SIGHTLINE_SERVICE_VERSION,
       environment: options.environment ?? env.SIGHTLINE_ENVIRONMENT ?? env.NODE_ENV,
+      configVersion: versionText(options.configVersion ?? env.SIGHTLINE_CONFIG_VERSION),
       tracesUrl,
       budgetStatusUrl: `${origin}/api/budgets/status`,
       headers,
@@ -165,4 +174,12 @@ export function resolveConfig(options: SightlineOptions, env: Env): { config: Re
       validationWindowMs: options.validationWindowMs === 0 ? 0 : positive('validationWindowMs', options.validationWindowMs, 0),
     },
   };
+}
+
+/** A version as recorded: numbers as their text, blank or non-scalar values as none. */
+export function versionText(v: unknown): string | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v !== 'string') return undefined;
+  const t = v.trim();
+  return t === '' ? undefined : t.slice(0, 256);
 }

@@ -8,6 +8,7 @@ import { dropCounters } from './diagnostics.ts';
 import { BoundedBatchProcessor } from './export/bounded-processor.ts';
 import { flush, init, shutdown } from './init.ts';
 import { wrapOpenAI } from './openai/wrap.ts';
+import { withContext } from './scope.ts';
 import { traceWorkflow } from './trace-steps.ts';
 import { FakeLlmServer } from './test/fake-llm-server.ts';
 import { chatCompletion, chatStream } from './test/fixtures.ts';
@@ -143,6 +144,42 @@ describe('memory bound', () => {
     for (const h of held) h();
     await flush();
     expect(processor.pendingBytes).toBe(0);
+  });
+});
+
+describe('config version', () => {
+  it("records init's config version on every LLM span, and a request's own from withContext over it", async () => {
+    init({ endpoint: sink.url, registerGlobal: false, configVersion: 'rag-cfg-7' });
+    llm.script('/v1/chat/completions', chatCompletion({ content: 'a' }), chatCompletion({ content: 'b' }));
+    await traceWorkflow('default', () => openai.chat.completions.create({ model: 'gpt-4o-mini', messages }));
+    await withContext({ configVersion: 8 }, () => traceWorkflow('experiment', () => openai.chat.completions.create({ model: 'gpt-4o-mini', messages })));
+    await flush();
+    const spans = sink.spans();
+    const llmUnder = (root: string) => {
+      const traceId = spans.find((s) => s.name === root)?.traceId;
+      return spans.find((s) => s.traceId === traceId && s.name.startsWith('chat '));
+    };
+    expect(llmUnder('default')?.attributes['sightline.config.version']).toBe('rag-cfg-7');
+    expect(llmUnder('experiment')?.attributes['sightline.config.version']).toBe('8');
+    // Only LLM spans carry it: the workflow spans are the app's own steps.
+    expect(spans.find((s) => s.name === 'default')?.attributes['sightline.config.version']).toBeUndefined();
+  });
+
+  it('reads SIGHTLINE_CONFIG_VERSION, the option first; blank means none', () => {
+    expect(resolveConfig({}, { SIGHTLINE_CONFIG_VERSION: ' v3 ' }).config.configVersion).toBe('v3');
+    expect(resolveConfig({ configVersion: 4 }, { SIGHTLINE_CONFIG_VERSION: 'v3' }).config.configVersion).toBe('4');
+    expect(resolveConfig({}, { SIGHTLINE_CONFIG_VERSION: '  ' }).config.configVersion).toBeUndefined();
+    expect(resolveConfig({}, {}).config.configVersion).toBeUndefined();
+  });
+
+  it('records none after shutdown (a later init starts clean)', async () => {
+    init({ endpoint: sink.url, registerGlobal: false, configVersion: 'old' });
+    await shutdown();
+    init({ endpoint: sink.url, registerGlobal: false });
+    llm.script('/v1/chat/completions', chatCompletion({ content: 'a' }));
+    await openai.chat.completions.create({ model: 'gpt-4o-mini', messages });
+    await flush();
+    expect(sink.spans()[0]?.attributes['sightline.config.version']).toBeUndefined();
   });
 });
 

@@ -72,6 +72,7 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
       maxAttributeBytes: config.maxAttributeBytes,
     };
     settings.validationWindowMs = config.validationWindowMs;
+    settings.configVersion = config.configVersion;
     settings.serverless = options.serverless === true;
     const processor =
       options.spanProcessor ??
@@ -176,6 +177,7 @@ export async function shutdown(): Promise<void> {
     settings.tracer = undefined;
     settings.budget = undefined;
     settings.flush = undefined;
+    settings.configVersion = undefined;
     stopDropReporter();
   }
 }

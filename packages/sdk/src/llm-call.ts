@@ -125,6 +125,8 @@ export class LlmCall {
       }
     }
     if (scope) applyScope(attrs, scope);
+    const configVersion = scope?.configVersion ?? settings.configVersion;
+    if (configVersion !== undefined) attrs[K.ATTR_SIGHTLINE_CONFIG_VERSION] = configVersion;
     this.request = start.request;
     if ((start.callKeySource !== undefined || start.callKeyOf) && (parent || scope)) {
       const callKey = hashKey(start.callKeySource ?? (start.callKeyOf as (r: unknown) => string)(start.request));

@@ -1,4 +1,5 @@
 import { context, createContextKey, type Context } from '@opentelemetry/api';
+import { versionText } from './config.ts';
 import { reportInternal } from './diagnostics.ts';
 
 /** Who and what a request is about; recorded on every LLM span inside {@link withContext}. */
@@ -7,6 +8,8 @@ export interface CallContext {
   sessionId?: string;
   /** Free-form labels, recorded as `sightline.metadata.<key>` (objects as JSON). */
   metadata?: Record<string, unknown>;
+  /** The LLM configuration version for this request, over `init({ configVersion })`. */
+  configVersion?: string | number;
 }
 
 /** The prompt template behind the calls inside {@link withPrompt}. */
@@ -21,6 +24,7 @@ export interface Scope {
   sessionId?: string;
   metadata?: Record<string, unknown>;
   prompt?: PromptRef;
+  configVersion?: string;
 }
 
 const SCOPE_KEY = createContextKey('sightline.scope');
@@ -45,7 +49,8 @@ function runInScope<T>(patch: Scope, fn: () => T): T {
 }
 
 /**
- * Runs `fn` with a user, session and metadata that every LLM span inside records, across awaits.
+ * Runs `fn` with a user, session, metadata and config version that every LLM span inside records,
+ * across awaits.
  *
  * @example
  * ```ts
@@ -61,6 +66,8 @@ export function withContext<T>(ctx: CallContext, fn: () => T): T {
   if (ctx?.metadata !== undefined && typeof ctx.metadata === 'object' && ctx.metadata !== null) {
     patch.metadata = ctx.metadata;
   }
+  const configVersion = versionText(ctx?.configVersion);
+  if (configVersion !== undefined) patch.configVersion = configVersion;
   return runInScope(patch, fn);
 }
 

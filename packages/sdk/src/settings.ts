@@ -14,6 +14,8 @@ export interface RuntimeSettings {
   serverless: boolean;
   /** How long a finished LLM span waits for `recordValidation()`; 0 = until the next event-loop turn. */
   validationWindowMs: number;
+  /** `init({ configVersion })`: recorded on every LLM span unless a `withContext` scope sets its own. */
+  configVersion: string | undefined;
   flush: (() => Promise<void>) | undefined;
 }
 
@@ -23,6 +25,7 @@ export const settings: RuntimeSettings = {
   budget: undefined,
   serverless: false,
   validationWindowMs: 0,
+  configVersion: undefined,
   flush: undefined,
 };
 
