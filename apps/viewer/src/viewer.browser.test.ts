@@ -164,6 +164,7 @@ describe.skipIf(!haveChromium)('viewer in Chromium against the real server', () 
     expect(await panel.textContent()).toMatch(/Input tokens\s*[1-9]/);
     expect(await panel.textContent()).toContain('gpt-4o-mini');
     expect(await panel.textContent()).toContain('support-reply @ v2');
+    expect(await panel.textContent()).toMatch(/Config version\s*support-cfg-12/);
     // A successful call's status is left unset by instrumentations: it reads as no error, not as "unset".
     expect(await panel.locator('h2 .badge').first().textContent()).toBe('no error');
     await shot('trace-llm-span');

@@ -76,6 +76,9 @@ describe('backfill through the real SDK and the simulator', () => {
     expect(Math.max(...v1.map(startMs))).toBeLessThan(nowMs - 4 * DAY + 60_000);
     const models = new Set(extract.map((s) => attr(s, 'gen_ai.request.model')));
     expect(models).toEqual(new Set(['gpt-4o', 'gpt-4.1-mini']));
+    // The switch shipped as a config version: each model's calls carry their own.
+    const configs = new Set(extract.map((s) => `${attr(s, 'gen_ai.request.model')} ${attr(s, 'sightline.config.version')}`));
+    expect(configs).toEqual(new Set(['gpt-4o extract-cfg-4', 'gpt-4.1-mini extract-cfg-5']));
     const statuses = new Set(extract.map((s) => attr(s, 'sightline.validation.status')));
     expect(statuses).toContain('passed');
     expect(statuses).toContain('failed');

@@ -141,6 +141,8 @@ export const SpanDetail = z.object({
   finishReasons: z.array(z.string()),
   promptName: z.string(),
   promptVersion: z.string(),
+  /** `sightline.config.version`: the LLM configuration the call ran with (`init` / `withContext`); '' when none. */
+  configVersion: z.string(),
   userId: z.string(),
   sessionId: z.string(),
   /** 'default' | 'batch' | 'flex' | 'priority' | '' — picks the price the cost was computed with. */

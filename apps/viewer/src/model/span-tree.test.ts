@@ -33,6 +33,7 @@ function span(spanId: string, parentSpanId: string, startOffsetNs: bigint, durat
     finishReasons: [],
     promptName: '',
     promptVersion: '',
+    configVersion: '',
     userId: '',
     sessionId: '',
     serviceTier: '',

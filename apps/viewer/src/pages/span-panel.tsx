@@ -102,6 +102,7 @@ export function SpanPanel({ span }: { span: SpanDetail }) {
   if (span.finishReasons.length > 0) facts.push(['Finish reasons', span.finishReasons.join(', ')]);
   if (span.promptName) facts.push(['Prompt', `${span.promptName}${span.promptVersion ? ` @ ${span.promptVersion}` : ''}`]);
   else if (span.promptVersion) facts.push(['Prompt version', span.promptVersion]);
+  if (span.configVersion) facts.push(['Config version', span.configVersion]);
   if (span.toolName) facts.push(['Tool', span.toolName]);
   if (span.attempt > 1) facts.push(['Attempt', String(span.attempt)]);
   if (span.validationStatus) facts.push(['Validation', span.validationStatus]);

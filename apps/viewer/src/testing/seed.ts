@@ -13,7 +13,7 @@ const LONG_CONTEXT = `${LONG_MARKER} `.repeat(2000);
 
 export async function seed(serverUrl: string, apiKey: string): Promise<Seeded> {
   const sim = await startSimulator({ seed: 7 });
-  init({ serviceName: 'support-bot', environment: 'e2e', endpoint: serverUrl, apiKey, scheduledDelayMillis: 100, flushOnExit: false });
+  init({ serviceName: 'support-bot', environment: 'e2e', configVersion: 'support-cfg-12', endpoint: serverUrl, apiKey, scheduledDelayMillis: 100, flushOnExit: false });
   const client = wrapOpenAI(new OpenAI({ baseURL: sim.openaiBaseURL, apiKey: 'sk-simulator', maxRetries: 0 }));
   let traceCount = 0;
   let errorTraces = 0;

@@ -42,10 +42,13 @@ export class ResumeParseError extends Error {}
 async function extract(run: AppRun, resumeText: string, role: string): Promise<Resume> {
   const { clients, rng } = run;
   const version = run.atMs < run.nowMs - 4 * DAY_MS ? 'v1' : 'v2';
-  const model = clients.model(run.atMs < run.nowMs - 3 * DAY_MS ? 'gpt-4o' : 'gpt-4.1-mini');
+  // The model switch three days ago shipped as a new version of the extraction config.
+  const switched = run.atMs >= run.nowMs - 3 * DAY_MS;
+  const model = clients.model(switched ? 'gpt-4.1-mini' : 'gpt-4o');
+  const configVersion = switched ? 'extract-cfg-5' : 'extract-cfg-4';
   let lastError: unknown;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const completion = await withPrompt({ name: 'resume-extract', version, variables: { role } }, () =>
+    const completion = await withContext({ configVersion }, () => withPrompt({ name: 'resume-extract', version, variables: { role } }, () =>
       clients.openai.chat.completions.create(
         {
           model,
@@ -58,7 +61,7 @@ async function extract(run: AppRun, resumeText: string, role: string): Promise<R
         },
         clients.scenario(rng.chance(INVALID_JSON_RATE[version]) ? 'invalid_json' : undefined),
       ),
-    );
+    ));
     const content = completion.choices[0]?.message.content ?? '';
     let parsed: ReturnType<typeof ResumeSchema.safeParse>;
     try {

@@ -49,6 +49,16 @@ describe('getTraceDetail', () => {
     expect(b?.spans[3]).toMatchObject({ costUsd: 0.001234567, costStatus: 'explicit' });
   });
 
+  it("carries each call's config version (sightline.config.version), '' when it has none", async () => {
+    const traceId = 'c0'.repeat(16);
+    await insertSpans(store.driver, [
+      makeSpanRow({ ProjectId: 'proj-c', TraceId: traceId, SpanId: 'c000000000000001', SpanName: 'chat a', startMs: ds.hourMs, SpanAttributes: { 'sightline.config.version': 'rag-7' } }),
+      makeSpanRow({ ProjectId: 'proj-c', TraceId: traceId, SpanId: 'c000000000000002', SpanName: 'chat b', startMs: ds.hourMs + 1_000, SpanAttributes: {} }),
+    ]);
+    const detail = await getTraceDetail(store.driver, 'proj-c', traceId);
+    expect(detail?.spans.map((s) => [s.name, s.configVersion])).toEqual([['chat a', 'rag-7'], ['chat b', '']]);
+  });
+
   it('keeps projects apart even when trace ids collide', async () => {
     const other = await getTraceDetail(store.driver, 'proj-b', ds.traces.a);
     expect(other?.spans.map((s) => s.name)).toEqual(['other-project']);

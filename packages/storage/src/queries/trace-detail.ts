@@ -1,5 +1,6 @@
 import type { SpanDetail, TraceDetailResponse } from '@sightline/contracts';
 import { SPAN_CLASSES, type SpanClass } from '@sightline/contracts';
+import { ATTR_SIGHTLINE_CONFIG_VERSION } from '@sightline/contracts/semconv';
 import { SqlParams, nanosToIso, nanosToUsd, toNullableNumber, toNumber, type QueryDriver } from './sql-params.ts';
 
 /** Spans one trace response carries; a runaway agent loop must not become a 1 GB response. */
@@ -118,6 +119,7 @@ export function toSpanDetail(row: SpanDetailRow): SpanDetail {
     finishReasons: row.FinishReasons,
     promptName: row.PromptName,
     promptVersion: row.PromptVersion,
+    configVersion: row.SpanAttributes[ATTR_SIGHTLINE_CONFIG_VERSION] ?? '',
     userId: row.UserId,
     sessionId: row.SessionId,
     serviceTier: row.ServiceTier,
