@@ -2,10 +2,12 @@
 // Node supports from 20.19 on; the SDK's floor is that version for this reason.
 const OpenAI = require('openai');
 const Anthropic = require('@anthropic-ai/sdk');
+const { diag, DiagLogLevel } = require('@opentelemetry/api');
 const { init, shutdown, traceAgent, traceTool, withContext, wrapAnthropic, wrapOpenAI } = require('@sightline/sdk');
 
 (async () => {
-  const { converse } = await import('./conversation.mjs');
+  const { converse, printDiagnostics } = await import('./conversation.mjs');
+  printDiagnostics(diag, DiagLogLevel);
   init({ serviceName: 'node-versions-cjs' });
   await converse({ OpenAI: OpenAI.default ?? OpenAI, Anthropic: Anthropic.default ?? Anthropic, traceAgent, traceTool, withContext, wrapAnthropic, wrapOpenAI });
   await shutdown();
