@@ -30,6 +30,8 @@ export const TraceFilters = z.object({
   failureClass: z.enum(FAILURE_CLASSES).optional(),
   promptName: z.string().optional(),
   promptVersion: z.string().optional(),
+  /** `sightline.config.version` of a span (the SDK's `configVersion`); not a rollup key, so traces only. */
+  configVersion: z.string().optional(),
   userId: z.string().optional(),
   sessionId: z.string().optional(),
   minCostUsd: z.coerce.number().nonnegative().optional(),
@@ -179,7 +181,7 @@ export const SessionResponse = z.object({
 export type SessionResponse = z.infer<typeof SessionResponse>;
 
 // --- metrics -----------------------------------------------------------------------------------
-export const MetricsQuery = TraceFilters.omit({ q: true, attr: true, minCostUsd: true, minDurationMs: true, sessionId: true }).extend({
+export const MetricsQuery = TraceFilters.omit({ q: true, attr: true, minCostUsd: true, minDurationMs: true, sessionId: true, configVersion: true }).extend({
   groupBy: GroupBy.optional(),
   interval: Interval.default('hour'),
 });

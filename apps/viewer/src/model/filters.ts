@@ -12,6 +12,7 @@ export const TEXT_FILTERS = [
   'provider',
   'promptName',
   'promptVersion',
+  'configVersion',
   'userId',
   'sessionId',
   'minCostUsd',

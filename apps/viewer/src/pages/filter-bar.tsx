@@ -10,6 +10,7 @@ const TEXT_FIELDS: readonly (readonly [TextFilter, string, string])[] = [
   ['provider', 'Provider', ''],
   ['promptName', 'Prompt', ''],
   ['promptVersion', 'Prompt version', ''],
+  ['configVersion', 'Config version', ''],
   ['userId', 'User', ''],
   ['sessionId', 'Session', ''],
   ['minCostUsd', 'Min cost (USD)', '0.01'],

@@ -1,4 +1,5 @@
 import type { TraceFilters } from '@sightline/contracts';
+import { ATTR_SIGHTLINE_CONFIG_VERSION } from '@sightline/contracts/semconv';
 import { QueryError } from './query-error.ts';
 import type { SqlParams } from './sql-params.ts';
 import type { TimeWindow } from './time-window.ts';
@@ -58,6 +59,9 @@ export function spanMatchExpr(params: SqlParams, filters: Partial<TraceFilters>)
   if (filters.q !== undefined && filters.q.trim() !== '') {
     const q = params.bind(filters.q.trim(), 'String');
     match.push(`(positionCaseInsensitiveUTF8(InputContent, ${q}) > 0 OR positionCaseInsensitiveUTF8(OutputContent, ${q}) > 0)`);
+  }
+  if (filters.configVersion !== undefined && filters.configVersion !== '') {
+    match.push(`SpanAttributes[${params.bind(ATTR_SIGHTLINE_CONFIG_VERSION, 'String')}] = ${params.bind(filters.configVersion, 'String')}`);
   }
   for (const pair of attrPairs(filters.attr)) {
     match.push(`SpanAttributes[${params.bind(pair.key, 'String')}] = ${params.bind(pair.value, 'String')}`);

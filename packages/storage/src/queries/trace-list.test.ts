@@ -65,6 +65,16 @@ describe('listTraces', () => {
     expect(ids(await list({ promptName: 'summarize', promptVersion: 'v2' }))).toEqual([ds.traces.b, ds.traces.a]);
   });
 
+  it('filters on the config version the SDK records on LLM spans', async () => {
+    const hour = ds.hourMs;
+    const trace = (n: number, configVersion: string) =>
+      makeSpanRow({ ProjectId: 'proj-cfg', TraceId: hexId(0x7000 + n, 32), SpanId: hexId(0x7000 + n, 16), SpanName: `chat ${n}`, SpanClass: 'llm', startMs: hour + n * 60_000, SpanAttributes: { 'sightline.config.version': configVersion } });
+    await insertSpans(driver, [trace(1, 'extract-cfg-4'), trace(2, 'extract-cfg-5'), trace(3, 'extract-cfg-5')]);
+    expect((await list({ configVersion: 'extract-cfg-5' }, 'proj-cfg')).items.map((i) => i.rootName)).toEqual(['chat 3', 'chat 2']);
+    expect((await list({ configVersion: 'extract-cfg-4' }, 'proj-cfg')).items.map((i) => i.rootName)).toEqual(['chat 1']);
+    expect((await list({ configVersion: 'extract-cfg-4' })).items).toEqual([]);
+  });
+
   it('applies trace-level filters', async () => {
     expect(ids(await list({ status: 'error' }))).toEqual([ds.traces.b]);
     expect(ids(await list({ status: 'ok' }))).not.toContain(ds.traces.b);
