@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -143,23 +142,11 @@ interface TraceItem {
   costUsd: number;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => ok(port));
-    });
-  });
-}
-
-/** `sightline start` as the README runs it, under `bin`, on a fresh data directory; stop() gives its exit code. */
+/** `sightline start` as the README runs it, under `bin`, on a fresh data directory and a port of its choosing; stop() gives its exit code. */
 async function startServer(bin: string, key: string): Promise<{ url: string; output(): string; stop(): Promise<number | null> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sightline-node-versions-'));
-  const port = await freePort();
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(VITEST|TINYPOOL|NODE_OPTIONS$)/.test(k)));
-  const child: ChildProcess = spawn(bin, [`${root}apps/server/bin/sightline.mjs`, 'start', '--port', String(port), '--data-dir', dataDir], {
+  const child: ChildProcess = spawn(bin, [`${root}apps/server/bin/sightline.mjs`, 'start', '--port', '0', '--data-dir', dataDir], {
     cwd: root,
     env: { ...clean, SIGHTLINE_BOOTSTRAP_KEY: key, SIGHTLINE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -167,7 +154,6 @@ async function startServer(bin: string, key: string): Promise<{ url: string; out
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<number | null> => {
     if (child.exitCode === null) {
       const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
@@ -177,10 +163,10 @@ async function startServer(bin: string, key: string): Promise<{ url: string; out
     rmSync(dataDir, { recursive: true, force: true });
     return child.exitCode;
   };
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) break;
-    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
-    if (ready) return { url, output: () => out, stop };
+  for (let i = 0; i < 300 && child.exitCode === null; i++) {
+    // The banner names the port the server got.
+    const url = /Sightline is running at (http:\/\/[^\s]+)/.exec(out)?.[1];
+    if (url !== undefined && (await fetch(`${url}/readyz`).then((r) => r.ok, () => false))) return { url, output: () => out, stop };
     await new Promise((ok) => setTimeout(ok, 100));
   }
   await stop();
