@@ -7,6 +7,7 @@ export function printDiagnostics(diag, DiagLogLevel) {
   const quiet = () => undefined;
   diag.setLogger({ error: print, warn: print, info: quiet, debug: quiet, verbose: quiet }, DiagLogLevel.WARN);
 }
+
 export async function converse({ OpenAI, Anthropic, traceAgent, traceTool, withContext, wrapAnthropic, wrapOpenAI }) {
   const openai = wrapOpenAI(new OpenAI({ baseURL: process.env.OPENAI_BASE_URL, apiKey: 'simulator', maxRetries: 0 }));
   const anthropic = wrapAnthropic(new Anthropic({ baseURL: process.env.ANTHROPIC_BASE_URL, apiKey: 'simulator', maxRetries: 0 }));
