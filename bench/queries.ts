@@ -63,6 +63,7 @@ export async function runQueryBench(opts: { spans?: number; runs?: number; log?:
       'metrics: latency by model, minute (24 h)': () => queryMetrics(driver, p, 'latency', MetricsQuery.parse({ groupBy: 'model', interval: 'minute' })),
       'top: costliest users (7 d)': () => queryTopList(driver, p, 'costliest-users', { limit: 20 }),
       'top: costliest traces (7 d)': () => queryTopList(driver, p, 'costliest-traces', { limit: 20 }),
+      'top: costliest endpoints (7 d)': () => queryTopList(driver, p, 'costliest-endpoints', { limit: 20 }),
       'top: slowest calls (7 d)': () => queryTopList(driver, p, 'slowest-calls', { limit: 20 }),
       'top: retry loops (7 d)': () => queryTopList(driver, p, 'retry-loops', { limit: 20 }),
       'compare two models (7 d)': () => compareSides(driver, p, { dimension: 'model', a: model?.m ?? 'a', b: other?.m ?? 'b' }),

@@ -248,6 +248,11 @@ describe.skipIf(!haveChromium)('viewer in Chromium against the real server', () 
     await top.first().waitFor();
     expect(await top.count()).toBeGreaterThan(0);
     await shot('dashboards');
+    // Spend per endpoint: the seed's requests are `answer-ticket` workflows of support-bot.
+    await page.getByRole('tab', { name: 'Costliest endpoints' }).click();
+    const endpoints = page.locator('table[data-top-list="costliest-endpoints"] tbody tr');
+    await endpoints.first().waitFor();
+    expect(await endpoints.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^answer-ticket\s*support-bot/)]));
 
     // Drill-down: a breakdown row opens the explorer filtered to it, over the same window.
     await page.locator('ul[aria-label="Spend by user"]').getByRole('link', { name: 'alice' }).click();

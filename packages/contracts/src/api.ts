@@ -208,6 +208,7 @@ export const TOP_LISTS = [
   'costliest-users',
   'costliest-prompts',
   'costliest-traces',
+  'costliest-endpoints',
   'slowest-calls',
   'retry-loops',
   'validation-failures',

@@ -12,6 +12,7 @@ const TITLES: Record<TopListName, string> = {
   'costliest-users': 'Costliest users',
   'costliest-prompts': 'Costliest prompts',
   'costliest-traces': 'Costliest traces',
+  'costliest-endpoints': 'Costliest endpoints',
   'slowest-calls': 'Slowest calls',
   'retry-loops': 'Retry loops',
   'validation-failures': 'Validation failures',
@@ -22,6 +23,7 @@ const KEY_LABEL: Record<TopListName, string> = {
   'costliest-users': 'user',
   'costliest-prompts': 'prompt',
   'costliest-traces': 'trace',
+  'costliest-endpoints': 'endpoint (root span)',
   'slowest-calls': 'span',
   'retry-loops': 'trace',
   'validation-failures': 'prompt · model',
@@ -31,6 +33,8 @@ const KEY_LABEL: Record<TopListName, string> = {
 /** Rows whose key is a trace id link to the trace. */
 function cell(list: TopListName, column: string, value: string | number | null, row: Record<string, unknown>) {
   if (value === null) return '—';
+  // Traces whose root span has not arrived (still running, or rooted in a service not sending here).
+  if (list === 'costliest-endpoints' && column === 'key' && value === '') return <span class="subtle">(no root span yet)</span>;
   const traceId = typeof row['traceId'] === 'string' ? row['traceId'] : list === 'costliest-traces' && column === 'key' ? String(value) : null;
   const spanId = typeof row['spanId'] === 'string' ? `?span=${encodeURIComponent(row['spanId'])}` : '';
   if (column === 'key' && traceId) return <Link href={`/traces/${encodeURIComponent(traceId)}${spanId}`}>{String(value)}</Link>;

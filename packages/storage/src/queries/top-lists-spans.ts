@@ -1,8 +1,9 @@
 import type { TopListName } from '@sightline/contracts';
 import { dedupedSpanColumns, TRACE_AGGREGATES } from './trace-aggregates.ts';
 import type { SqlParams } from './sql-params.ts';
+import type { TimeWindow } from './time-window.ts';
 
-export type SpanTopList = Exclude<TopListName, 'costliest-users' | 'costliest-prompts' | 'unpriced-models' | 'slowest-calls' | 'retry-loops'>;
+export type SpanTopList = Exclude<TopListName, 'costliest-users' | 'costliest-prompts' | 'unpriced-models' | 'slowest-calls' | 'retry-loops' | 'costliest-endpoints'>;
 
 /** A loop is this many calls of one logical request inside one trace. */
 export const RETRY_LOOP_MIN_CALLS = 3;
@@ -33,6 +34,41 @@ export function spanTopListSql(list: SpanTopList, params: SqlParams, where: stri
         GROUP BY PromptName, PromptVersion, RequestModel
         HAVING failures > 0 ORDER BY failures DESC, key LIMIT ${limit}`;
   }
+}
+
+/**
+ * Spend per endpoint: an endpoint is a trace's root span, the request or job a service handles (an
+ * HTTP server span's `POST /chat`, a `traceWorkflow('nightly-digest')`), per service. Per endpoint:
+ * requests (traces), the failed ones, spend and spend per request; traces without a root yet are
+ * the '' endpoint. Root names and services come from trace_index, whole-trace facts, so a filter
+ * that matches only some spans of a trace (a model) still names its endpoint.
+ *
+ * `spanWhere` null: every trace starting in the window, from trace_index alone. Otherwise the traces
+ * with a span matching `spanWhere` (project, window, filters), each with what its matching spans cost
+ * (the spend on one model per endpoint), as the costliest-traces list does.
+ */
+export function costliestEndpointsSql(params: SqlParams, projectId: string, window: TimeWindow, spanWhere: string | null, limit: number): string {
+  const p = params.bind(projectId, 'String');
+  const per = `GROUP BY key, serviceName HAVING costUsd > 0 ORDER BY costUsd DESC, key, serviceName LIMIT ${limit}`;
+  const fields = `count() AS requests, countIf(errors > 0) AS failedRequests, sum(cost) / 1e9 AS costUsd, costUsd / requests AS costPerRequestUsd`;
+  if (spanWhere === null) {
+    return `SELECT endpoint AS key, service AS serviceName, ${fields}
+      FROM (
+        SELECT TraceId, max(RootSpanName) AS endpoint, max(RootServiceName) AS service, sum(Errors) AS errors, sum(CostNanos) AS cost
+        FROM trace_index WHERE ProjectId = ${p}
+        GROUP BY TraceId
+        HAVING min(Start) >= fromUnixTimestamp64Milli(${params.bind(window.fromMs, 'Int64')}) AND min(Start) < fromUnixTimestamp64Milli(${params.bind(window.toMs, 'Int64')}))
+      ${per}`;
+  }
+  return `SELECT t.endpoint AS key, t.service AS serviceName, ${fields}
+    FROM (
+      SELECT TraceId, countIf(StatusCode = 'Error') AS errors, sum(CostNanos) AS cost
+      FROM spans FINAL WHERE ${spanWhere} GROUP BY TraceId) AS s
+    INNER JOIN (
+      SELECT TraceId, max(RootSpanName) AS endpoint, max(RootServiceName) AS service
+      FROM trace_index WHERE ProjectId = ${p} AND TraceId IN (SELECT TraceId FROM spans WHERE ${spanWhere})
+      GROUP BY TraceId) AS t ON s.TraceId = t.TraceId
+    ${per}`;
 }
 
 const TRACE_AGGREGATE_FIELDS = `traceId, rootName, serviceName, startNsText, durationNs / 1e6 AS durationMs,

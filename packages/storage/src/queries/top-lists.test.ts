@@ -4,6 +4,7 @@ import { SPAN_INSERT_COLUMNS, encodeSpan, joinLines } from '../spans/encoded-spa
 import { seedQueryDataset, type QueryDataset } from './query-dataset.ts';
 import { openQueryTestStore, recentHourMs } from './query-test-store.ts';
 import { makeSpanRow } from './span-row-fixture.ts';
+import { insertSpans } from '../spans/insert-spans.ts';
 import { queryTopList } from './top-lists.ts';
 import type { SpanRow, TopListName } from '@sightline/contracts';
 
@@ -49,6 +50,43 @@ describe('queryTopList', () => {
     expect(filtered.items[1]).toEqual(traces.items[1]);
     const slow = await top('slowest-calls', { limit: 2 });
     expect(slow.items.map((i) => [i.traceId, i.durationMs, i.model])).toEqual([[ds.traces.e, 2000, 'gpt-4o'], [ds.traces.c, 1500, 'mystery-1']]);
+  });
+
+  it('ranks endpoints (root spans, per service) by spend, with requests, failures and spend per request', async () => {
+    const endpoints = await top('costliest-endpoints');
+    expect(endpoints.items.map((i) => [i.key, i.serviceName, i.requests, i.failedRequests, i.costUsd])).toEqual([
+      ['chat gpt-4o', 'checkout', 1, 0, 0.009],
+      ['handle-request', 'checkout', 1, 0, 0.0065],
+      ['batch-job', 'checkout', 1, 1, 0.001234567],
+      ['triage', 'support', 1, 0, 0.0003],
+    ]);
+    // With a filter the spend is that of the matching spans, and the endpoint still the trace's root.
+    const claude = await top('costliest-endpoints', { model: 'claude-sonnet-4' });
+    expect(claude.items.map((i) => [i.key, i.requests, i.costUsd])).toEqual([['batch-job', 1, 0.001234567]]);
+    const checkout = await top('costliest-endpoints', { service: 'checkout' });
+    expect(checkout.items).toEqual(endpoints.items.slice(0, 3));
+
+    // Several requests of one endpoint add up; each service's endpoints are its own.
+    const hour = ds.hourMs;
+    let n = 0;
+    const request = (service: string, endpoint: string, costNanos: number) => {
+      n++;
+      const traceId = `e${String(n).padStart(31, '0')}`;
+      return [
+        makeSpanRow({ ProjectId: 'proj-ep', TraceId: traceId, SpanId: `a${String(n).padStart(15, '0')}`, SpanName: endpoint, ServiceName: service, SpanClass: 'other', startMs: hour + n * 1000, durationMs: 500 }),
+        makeSpanRow({ ProjectId: 'proj-ep', TraceId: traceId, SpanId: `b${String(n).padStart(15, '0')}`, ParentSpanId: `a${String(n).padStart(15, '0')}`, SpanName: 'chat', ServiceName: service, SpanClass: 'llm', CostNanos: costNanos, CostSource: 'priced', startMs: hour + n * 1000 + 10, durationMs: 400 }),
+      ];
+    };
+    await insertSpans(store.driver, [
+      ...request('api', 'POST /chat', 3_000_000), ...request('api', 'POST /chat', 1_000_000), ...request('api', 'POST /summarize', 2_500_000),
+      ...request('worker', 'POST /chat', 500_000),
+    ]);
+    const perEndpoint = await top('costliest-endpoints', {}, 'proj-ep');
+    expect(perEndpoint.items.map((i) => [i.key, i.serviceName, i.requests, i.costUsd, i.costPerRequestUsd])).toEqual([
+      ['POST /chat', 'api', 2, 0.004, 0.002],
+      ['POST /summarize', 'api', 1, 0.0025, 0.0025],
+      ['POST /chat', 'worker', 1, 0.0005, 0.0005],
+    ]);
   });
 
   it('finds retry loops by identical input and by call key', async () => {

@@ -5,7 +5,7 @@ import { SqlParams, nanosToIso, secondsToIso, type QueryDriver } from './sql-par
 import { DEFAULT_TRACE_WINDOW_MS, resolveWindow, type TimeWindow } from './time-window.ts';
 import { listTraces } from './trace-list.ts';
 import { rollupTopListSql, type RollupTopList } from './top-lists-rollup.ts';
-import { RETRY_LOOP_MAX_CANDIDATES, retryLoopCandidatesSql, retryLoopsSql, SLOWEST_CALL_FIELDS, spanTopListSql, type SpanTopList } from './top-lists-spans.ts';
+import { costliestEndpointsSql, RETRY_LOOP_MAX_CANDIDATES, retryLoopCandidatesSql, retryLoopsSql, SLOWEST_CALL_FIELDS, spanTopListSql, type SpanTopList } from './top-lists-spans.ts';
 
 export interface TopListOptions {
   from?: string | undefined;
@@ -49,6 +49,10 @@ export async function queryTopList(
     const scope = projectAndWindow(params, projectId, window);
     const match = spanMatchExpr(params, options);
     if (list === 'costliest-traces' && match === null) return costliestTracesFromIndex(driver, projectId, window, limit, now);
+    if (list === 'costliest-endpoints') {
+      const sql = costliestEndpointsSql(params, projectId, window, match === null ? null : `${scope} AND ${match}`, limit);
+      return { list, items: (await driver.query<RawRow>(sql, params.values)).map(shapeRow) };
+    }
     const where = match === null ? scope : `${scope} AND ${match}`;
     if (list === 'slowest-calls') return { list, items: (await slowestCalls(driver, params, where, limit)).map(shapeRow) };
     if (list === 'retry-loops') return { list, items: (await retryLoops(driver, params, where, limit)).map(shapeRow) };
