@@ -253,6 +253,12 @@ describe.skipIf(!haveChromium)('viewer in Chromium against the real server', () 
     const endpoints = page.locator('table[data-top-list="costliest-endpoints"] tbody tr');
     await endpoints.first().waitFor();
     expect(await endpoints.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^answer-ticket\s*support-bot/)]));
+    // An endpoint opens its requests in the explorer, costliest first.
+    await endpoints.getByRole('link', { name: 'answer-ticket' }).click();
+    await waitFor('answer-ticket traces', async () => ((await rows().count()) > 0 ? true : undefined));
+    expect(page.url()).toContain('endpoint=answer-ticket');
+    for (const text of await rows().allTextContents()) expect(text).toContain('answer-ticket');
+    await page.goBack();
 
     // Drill-down: a breakdown row opens the explorer filtered to it, over the same window.
     await page.locator('ul[aria-label="Spend by user"]').getByRole('link', { name: 'alice' }).click();

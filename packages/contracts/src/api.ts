@@ -32,6 +32,8 @@ export const TraceFilters = z.object({
   promptVersion: z.string().optional(),
   /** `sightline.config.version` of a span (the SDK's `configVersion`); not a rollup key, so traces only. */
   configVersion: z.string().optional(),
+  /** The trace's root span name (its endpoint: `POST /chat`, a workflow); traces only. */
+  endpoint: z.string().optional(),
   userId: z.string().optional(),
   sessionId: z.string().optional(),
   minCostUsd: z.coerce.number().nonnegative().optional(),
@@ -181,7 +183,7 @@ export const SessionResponse = z.object({
 export type SessionResponse = z.infer<typeof SessionResponse>;
 
 // --- metrics -----------------------------------------------------------------------------------
-export const MetricsQuery = TraceFilters.omit({ q: true, attr: true, minCostUsd: true, minDurationMs: true, sessionId: true, configVersion: true }).extend({
+export const MetricsQuery = TraceFilters.omit({ q: true, attr: true, minCostUsd: true, minDurationMs: true, sessionId: true, configVersion: true, endpoint: true }).extend({
   groupBy: GroupBy.optional(),
   interval: Interval.default('hour'),
 });

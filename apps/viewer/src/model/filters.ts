@@ -13,6 +13,7 @@ export const TEXT_FILTERS = [
   'promptName',
   'promptVersion',
   'configVersion',
+  'endpoint',
   'userId',
   'sessionId',
   'minCostUsd',

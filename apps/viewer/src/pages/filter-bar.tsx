@@ -11,6 +11,7 @@ const TEXT_FIELDS: readonly (readonly [TextFilter, string, string])[] = [
   ['promptName', 'Prompt', ''],
   ['promptVersion', 'Prompt version', ''],
   ['configVersion', 'Config version', ''],
+  ['endpoint', 'Endpoint', 'root span, e.g. POST /chat'],
   ['userId', 'User', ''],
   ['sessionId', 'Session', ''],
   ['minCostUsd', 'Min cost (USD)', '0.01'],

@@ -31,10 +31,17 @@ const KEY_LABEL: Record<TopListName, string> = {
 };
 
 /** Rows whose key is a trace id link to the trace. */
-function cell(list: TopListName, column: string, value: string | number | null, row: Record<string, unknown>) {
+function cell(list: TopListName, column: string, value: string | number | null, row: Record<string, unknown>, window: Query) {
   if (value === null) return '—';
   // Traces whose root span has not arrived (still running, or rooted in a service not sending here).
-  if (list === 'costliest-endpoints' && column === 'key' && value === '') return <span class="subtle">(no root span yet)</span>;
+  if (list === 'costliest-endpoints' && column === 'key') {
+    if (value === '') return <span class="subtle">(no root span yet)</span>;
+    // Its requests in the explorer, costliest first, over the same window.
+    const params = new URLSearchParams({ endpoint: String(value), sort: 'costUsd' });
+    if (typeof row['serviceName'] === 'string' && row['serviceName']) params.set('service', row['serviceName']);
+    for (const bound of ['from', 'to'] as const) if (typeof window[bound] === 'string') params.set(bound, window[bound]);
+    return <Link href={`/traces?${params.toString()}`}>{String(value)}</Link>;
+  }
   const traceId = typeof row['traceId'] === 'string' ? row['traceId'] : list === 'costliest-traces' && column === 'key' ? String(value) : null;
   const spanId = typeof row['spanId'] === 'string' ? `?span=${encodeURIComponent(row['spanId'])}` : '';
   if (column === 'key' && traceId) return <Link href={`/traces/${encodeURIComponent(traceId)}${spanId}`}>{String(value)}</Link>;
@@ -83,7 +90,7 @@ export function TopLists({ query, queryKey }: { query: Query; queryKey: string }
               <tr key={`${row.key}-${i}`}>
                 {columns.map((c) => (
                   <td key={c} class={typeof row[c] === 'number' ? 'num' : ''}>
-                    {cell(list, c, row[c] ?? null, row)}
+                    {cell(list, c, row[c] ?? null, row, query)}
                   </td>
                 ))}
               </tr>

@@ -79,6 +79,10 @@ function traceHaving(params: SqlParams, window: TimeWindow, filters: TraceFilter
   if (filters.minDurationMs !== undefined) {
     having.push(`durationNs >= ${params.bind(Math.round(filters.minDurationMs * 1e6), 'Int64')}`);
   }
+  // The endpoint is the root span's name: a trace whose root has not arrived has none yet.
+  if (filters.endpoint !== undefined && filters.endpoint !== '') {
+    having.push(`rootSpanCount > 0 AND rootName = ${params.bind(filters.endpoint, 'String')}`);
+  }
   // Traces must start inside the window; the scan reaches a little past `to` for their late spans.
   having.push(`startNs >= ${params.bind(msToNsText(window.fromMs), 'Int64')}`);
   having.push(`startNs < ${params.bind(msToNsText(window.toMs), 'Int64')}`);

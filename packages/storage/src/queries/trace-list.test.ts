@@ -65,6 +65,15 @@ describe('listTraces', () => {
     expect(ids(await list({ promptName: 'summarize', promptVersion: 'v2' }))).toEqual([ds.traces.b, ds.traces.a]);
   });
 
+  it('filters on the endpoint, the root span, by start time and from trace_index alike', async () => {
+    expect(ids(await list({ endpoint: 'batch-job' }))).toEqual([ds.traces.b]);
+    expect(ids(await list({ endpoint: 'batch-job', sort: 'costUsd' }))).toEqual([ds.traces.b]);
+    expect(ids(await list({ endpoint: 'handle-request', sort: 'durationMs', model: 'gpt-4o' }))).toEqual([ds.traces.a]);
+    // A child span's name is not an endpoint.
+    expect(ids(await list({ endpoint: 'chat claude' }))).toEqual([]);
+    expect(ids(await list({ endpoint: 'chat claude', sort: 'costUsd' }))).toEqual([]);
+  });
+
   it('filters on the config version the SDK records on LLM spans', async () => {
     const hour = ds.hourMs;
     const trace = (n: number, configVersion: string) =>

@@ -123,6 +123,7 @@ async function candidatesFromIndex(
   if (query.status === 'ok') having.push('sum(Errors) = 0');
   if (query.minCostUsd !== undefined) having.push(`sum(CostNanos) >= ${params.bind(Math.round(query.minCostUsd * 1e9), 'Int64')}`);
   if (query.minDurationMs !== undefined) having.push(`${INDEX_SORTS.durationMs} >= ${params.bind(Math.round(query.minDurationMs * 1e6), 'Int64')}`);
+  if (query.endpoint !== undefined && query.endpoint !== '') having.push(`max(RootSpanName) = ${params.bind(query.endpoint, 'String')}`);
   if (cursor !== null) {
     const comparison = query.order === 'asc' ? '>' : '<';
     having.push(`(${sortExpr}, TraceId) ${comparison} (${params.bind(cursor.value, 'Int64')}, ${params.bind(cursor.traceId, 'String')})`);
