@@ -30,13 +30,13 @@ const KEY_LABEL: Record<TopListName, string> = {
   'unpriced-models': 'provider/model',
 };
 
-/** Rows whose key is a trace id link to the trace. */
+/** Rows whose key is a trace id link to the trace; users and endpoints link to their traces. */
 function cell(list: TopListName, column: string, value: string | number | null, row: Record<string, unknown>, window: Query) {
   if (value === null) return '—';
-  // Traces whose root span has not arrived (still running, or rooted in a service not sending here).
   if (list === 'costliest-endpoints' && column === 'key') {
+    // Traces whose root span has not arrived (still running, or rooted in a service not sending here).
     if (value === '') return <span class="subtle">(no root span yet)</span>;
-    // Its requests in the explorer, costliest first, over the same window.
+    // An endpoint opens its requests in the explorer, costliest first, over the same window.
     const params = new URLSearchParams({ endpoint: String(value), sort: 'costUsd' });
     if (typeof row['serviceName'] === 'string' && row['serviceName']) params.set('service', row['serviceName']);
     for (const bound of ['from', 'to'] as const) if (typeof window[bound] === 'string') params.set(bound, window[bound]);
