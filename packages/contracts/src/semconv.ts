@@ -98,6 +98,12 @@ export const ATTR_SIGHTLINE_PROMPT_NAME = 'sightline.prompt.name';
 export const ATTR_SIGHTLINE_PROMPT_VERSION = 'sightline.prompt.version';
 export const ATTR_SIGHTLINE_PROMPT_VARIABLES = 'sightline.prompt.variables';
 export const ATTR_SIGHTLINE_CONFIG_VERSION = 'sightline.config.version';
+/**
+ * The endpoint a span served: the name of its local root span (the server span `POST /chat`, a
+ * `traceWorkflow('answer-ticket')`), written by the SDK on its spans so spend per endpoint can be
+ * rolled up as spans arrive, before the root itself (which ends last) is exported.
+ */
+export const ATTR_SIGHTLINE_ENDPOINT = 'sightline.endpoint';
 export const ATTR_SIGHTLINE_USER_ID = 'sightline.user.id';
 export const ATTR_SIGHTLINE_SESSION_ID = 'sightline.session.id';
 /** Prefix of user metadata from `withContext({ metadata })`: `sightline.metadata.<key>`. */

@@ -1,8 +1,5 @@
 import type { Migration } from './migration.ts';
-import { QUANTILES, ROLLUPS, ROLLUP_KEYS } from './rollup-sql.ts';
-
-/** Every rollup key but UserId: the one dimension whose cardinality approaches the spans' own. */
-const COARSE_KEYS = ROLLUP_KEYS.filter((key) => key !== 'UserId');
+import { QUANTILES, ROLLUPS, ROLLUP_KEYS_V1, type RollupKey } from './rollup-sql.ts';
 
 const SUMS = [
   'Calls',
@@ -17,6 +14,22 @@ const SUMS = [
   'ValidationFailures',
   'Retries',
 ];
+
+/**
+ * The `without_user` projection over `keys` less UserId (the one dimension whose cardinality
+ * approaches the spans' own), as `ADD PROJECTION` takes it.
+ */
+export function withoutUserProjection(keys: readonly RollupKey[]): string {
+  const coarse = keys.filter((key) => key !== 'UserId').join(', ');
+  return `without_user (
+  SELECT ${coarse},
+    ${SUMS.map((m) => `sum(${m})`).join(', ')},
+    ${QUANTILES.replace('(', 'Merge(')}(DurationMsQuantiles),
+    ${QUANTILES.replace('(', 'Merge(')}(TtftMsQuantiles),
+    max(MaxTimestamp)
+  GROUP BY ${coarse}
+)`;
+}
 
 /**
  * With UserId in the rollup key, an hour holds about one row per (user, model, prompt, ...) and the
@@ -34,14 +47,7 @@ export const rollupProjectionsMigration: Migration = {
       return [
         // Projections on aggregating engines must say how merges treat them (ClickHouse ≥ 24.8).
         `ALTER TABLE ${target} MODIFY SETTING deduplicate_merge_projection_mode = 'rebuild'`,
-        `ALTER TABLE ${target} ADD PROJECTION IF NOT EXISTS without_user (
-  SELECT ${COARSE_KEYS.join(', ')},
-    ${SUMS.map((m) => `sum(${m})`).join(', ')},
-    ${QUANTILES.replace('(', 'Merge(')}(DurationMsQuantiles),
-    ${QUANTILES.replace('(', 'Merge(')}(TtftMsQuantiles),
-    max(MaxTimestamp)
-  GROUP BY ${COARSE_KEYS.join(', ')}
-)`,
+        `ALTER TABLE ${target} ADD PROJECTION IF NOT EXISTS ${withoutUserProjection(ROLLUP_KEYS_V1)}`,
         `ALTER TABLE ${target} MATERIALIZE PROJECTION without_user SETTINGS mutations_sync = 2`,
       ];
     }),

@@ -28,6 +28,18 @@ describe('cluster-ready DDL', () => {
       expect(view).toMatch(/TO `obs`\.`\w+_local` AS/);
       expect(view).toContain('FROM `obs`.`spans_local`');
     }
+    // 0007: the new keys reach the local tables, the views (in place, on every node) and the
+    // Distributed tables, which keep column lists of their own.
+    const upgrade = MIGRATIONS.find((m) => m.id === '0007-rollup-endpoint-config')?.up(createMigrationContext({ database: 'obs', cluster: 'prod' })) ?? [];
+    for (const table of ['spans', 'rollup_hourly', 'rollup_minutely']) {
+      expect(upgrade.some((s) => s.startsWith(`ALTER TABLE \`obs\`.\`${table}_local\` ON CLUSTER \`prod\``) && s.includes('ADD COLUMN IF NOT EXISTS Endpoint'))).toBe(true);
+      expect(upgrade.some((s) => s.startsWith(`ALTER TABLE \`obs\`.\`${table}\` ON CLUSTER \`prod\` ADD COLUMN IF NOT EXISTS Endpoint LowCardinality(String)`))).toBe(true);
+    }
+    for (const table of ['rollup_hourly', 'rollup_minutely']) {
+      const modify = upgrade.find((s) => s.startsWith(`ALTER TABLE \`obs\`.\`${table}_mv\` ON CLUSTER \`prod\` MODIFY QUERY`));
+      expect(modify).toContain('FROM `obs`.`spans_local`');
+      expect(modify).toMatch(/GROUP BY .*ServiceTier, Endpoint, ConfigVersion$/);
+    }
   });
 
   it('replicates small metadata tables to every node', () => {

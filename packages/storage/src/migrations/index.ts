@@ -5,6 +5,7 @@ import { rollupsMigration } from './0003-rollups.ts';
 import { rollupProjectionsMigration } from './0004-rollup-projections.ts';
 import { rollupModelProjectionsMigration } from './0005-rollup-model-projections.ts';
 import { spansCompactPartsMigration } from './0006-spans-compact-parts.ts';
+import { rollupEndpointConfigMigration } from './0007-rollup-endpoint-config.ts';
 import { projectsKeysMigration } from './0100-projects-keys.ts';
 import { apiKeyUsageMigration } from './0101-api-key-usage.ts';
 import { priceOverridesMigration } from './0200-price-overrides.ts';
@@ -24,6 +25,7 @@ export const MIGRATIONS: Migration[] = [
   rollupProjectionsMigration,
   rollupModelProjectionsMigration,
   spansCompactPartsMigration,
+  rollupEndpointConfigMigration,
   projectsKeysMigration,
   apiKeyUsageMigration,
   priceOverridesMigration,

@@ -8,7 +8,11 @@ export type RollupTable = (typeof ROLLUPS)[number]['table'];
 /** Minute buckets feed live charts and alert windows; hours carry history. */
 export const MINUTELY_RETENTION_DAYS = 3;
 
-export const ROLLUP_KEYS = [
+/**
+ * The rollup keys as migration 0003 created them. Frozen: migrations 0003–0005 must build the same
+ * tables on a new database as they did when they first shipped.
+ */
+export const ROLLUP_KEYS_V1 = [
   'ProjectId',
   'Bucket',
   'ServiceName',
@@ -24,10 +28,14 @@ export const ROLLUP_KEYS = [
   'ServiceTier',
 ] as const;
 
+/** Today's keys: V1 plus the endpoint and the config version (migration 0007). */
+export const ROLLUP_KEYS = [...ROLLUP_KEYS_V1, 'Endpoint', 'ConfigVersion'] as const;
+export type RollupKey = (typeof ROLLUP_KEYS)[number];
+
 export const QUANTILES = 'quantilesTDigest(0.5, 0.95, 0.99)';
 
-/** Column list of both rollup tables. */
-export const ROLLUP_COLUMNS = `
+/** Column list of both rollup tables as migration 0003 created them (0007 adds Endpoint and ConfigVersion). */
+export const ROLLUP_COLUMNS_V1 = `
   ProjectId LowCardinality(String),
   Bucket DateTime('UTC'),
   ServiceName LowCardinality(String),
@@ -60,21 +68,14 @@ export const ROLLUP_COLUMNS = `
  * The aggregation both the materialized views and rebuildRollups run, so a rebuilt bucket is
  * exactly what the view would have written. `where` is appended verbatim (bound parameters only).
  */
-export function rollupSelect(bucket: string, source: string, where = ''): string {
+export function rollupSelect(bucket: string, source: string, where = '', keys: readonly RollupKey[] = ROLLUP_KEYS): string {
+  const keyColumns = keys.map((key) => {
+    if (key === 'Bucket') return `${bucket}(Timestamp) AS Bucket`;
+    if (key === 'Model') return "if(ResponseModel != '', ResponseModel, RequestModel) AS Model";
+    return key;
+  });
   return `SELECT
-  ProjectId,
-  ${bucket}(Timestamp) AS Bucket,
-  ServiceName,
-  Environment,
-  Provider,
-  if(ResponseModel != '', ResponseModel, RequestModel) AS Model,
-  PromptName,
-  PromptVersion,
-  UserId,
-  SpanClass,
-  FailureClass,
-  CostSource,
-  ServiceTier,
+  ${keyColumns.join(',\n  ')},
   count() AS Calls,
   countIf(StatusCode = 'Error') AS Errors,
   sum(InputTokens) AS InputTokens,
@@ -90,5 +91,5 @@ export function rollupSelect(bucket: string, source: string, where = ''): string
   ${QUANTILES.replace('(', 'StateIf(')}(assumeNotNull(TtftMs), TtftMs IS NOT NULL) AS TtftMsQuantiles,
   max(Timestamp) AS MaxTimestamp
 FROM ${source}${where === '' ? '' : `\nWHERE ${where}`}
-GROUP BY ${ROLLUP_KEYS.join(', ')}`;
+GROUP BY ${keys.join(', ')}`;
 }

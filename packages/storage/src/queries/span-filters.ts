@@ -1,5 +1,4 @@
 import type { TraceFilters } from '@sightline/contracts';
-import { ATTR_SIGHTLINE_CONFIG_VERSION } from '@sightline/contracts/semconv';
 import { QueryError } from './query-error.ts';
 import type { SqlParams } from './sql-params.ts';
 import type { TimeWindow } from './time-window.ts';
@@ -61,7 +60,8 @@ export function spanMatchExpr(params: SqlParams, filters: Partial<TraceFilters>)
     match.push(`(positionCaseInsensitiveUTF8(InputContent, ${q}) > 0 OR positionCaseInsensitiveUTF8(OutputContent, ${q}) > 0)`);
   }
   if (filters.configVersion !== undefined && filters.configVersion !== '') {
-    match.push(`SpanAttributes[${params.bind(ATTR_SIGHTLINE_CONFIG_VERSION, 'String')}] = ${params.bind(filters.configVersion, 'String')}`);
+    // A column of its own (migration 0007, computed from `sightline.config.version` at insert).
+    match.push(`ConfigVersion = ${params.bind(filters.configVersion, 'String')}`);
   }
   for (const pair of attrPairs(filters.attr)) {
     match.push(`SpanAttributes[${params.bind(pair.key, 'String')}] = ${params.bind(pair.value, 'String')}`);

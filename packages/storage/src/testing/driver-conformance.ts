@@ -154,24 +154,29 @@ export function describeDriverConformance(name: string, open: () => Promise<Driv
       for (const table of ['rollup_hourly', 'rollup_minutely']) {
         const bucket = table === 'rollup_hourly' ? 'toStartOfHour' : 'toStartOfMinute';
         const fromRollup = await driver.query(
-          `SELECT toString(Bucket) AS b, Model AS m, sum(Calls) AS calls, sum(Errors) AS errors, sum(InputTokens) AS inT,
+          `SELECT toString(Bucket) AS b, Model AS m, Endpoint AS e, ConfigVersion AS cv, sum(Calls) AS calls, sum(Errors) AS errors, sum(InputTokens) AS inT,
              sum(OutputTokens) AS outT, sum(CacheReadTokens) AS cacheR, sum(ReasoningTokens) AS reasoning,
              sum(CostNanos) AS cost, sum(DurationSumNs) AS dur, sum(ValidationFailures) AS vf, sum(Retries) AS retries,
              toString(max(MaxTimestamp)) AS maxTs
-           FROM ${table} WHERE ProjectId = {p:String} GROUP BY b, m ORDER BY b, m`,
+           FROM ${table} WHERE ProjectId = {p:String} GROUP BY b, m, e, cv ORDER BY b, m, e, cv`,
           { p: projectId },
         );
         const fromRaw = await driver.query(
-          `SELECT toString(${bucket}(Timestamp)) AS b, if(ResponseModel != '', ResponseModel, RequestModel) AS m, count() AS calls,
+          `SELECT toString(${bucket}(Timestamp)) AS b, if(ResponseModel != '', ResponseModel, RequestModel) AS m,
+             if(SpanAttributes['sightline.endpoint'] != '', SpanAttributes['sightline.endpoint'], if(ParentSpanId = '', SpanName, '')) AS e,
+             SpanAttributes['sightline.config.version'] AS cv, count() AS calls,
              countIf(StatusCode = 'Error') AS errors, sum(InputTokens) AS inT, sum(OutputTokens) AS outT,
              sum(CacheReadTokens) AS cacheR, sum(ReasoningTokens) AS reasoning, sum(CostNanos) AS cost,
              sum(Duration) AS dur, countIf(ValidationStatus = 'failed') AS vf, countIf(Attempt > 1) AS retries,
              toString(max(Timestamp)) AS maxTs
-           FROM spans FINAL WHERE ProjectId = {p:String} GROUP BY b, m ORDER BY b, m`,
+           FROM spans FINAL WHERE ProjectId = {p:String} GROUP BY b, m, e, cv ORDER BY b, m, e, cv`,
           { p: projectId },
         );
         expect(fromRollup.length).toBeGreaterThan(4);
         expect(fromRollup).toEqual(fromRaw);
+        // Every kind of endpoint is there: the SDK's, a root's own name, none (a child without one).
+        expect(new Set(fromRollup.map((row) => row['e']))).toEqual(new Set(['POST /chat', 'answer-ticket', 'chat gpt-4o-mini', '']));
+        expect(new Set(fromRollup.map((row) => row['cv']))).toEqual(new Set(['cfg-1', 'cfg-2', '']));
       }
       // Dashboard-shaped queries (no UserId) are answered from the without_user projection: same sums.
       const byModel = `SELECT Model, sum(Calls) AS calls, sum(Errors) AS errors, sum(CostNanos) AS cost, sum(InputTokens) AS inT,
@@ -179,6 +184,14 @@ export function describeDriverConformance(name: string, open: () => Promise<Driv
       const viaProjection = await driver.query(byModel, { p: projectId });
       expect(viaProjection.length).toBeGreaterThan(3);
       expect(viaProjection).toEqual(await driver.query(`${byModel} SETTINGS optimize_use_projections = 0`, { p: projectId }));
+      // So are cuts by endpoint and config version, the keys migration 0007 added to it.
+      const byEndpoint = `SELECT Endpoint, ConfigVersion, sum(Calls) AS calls, sum(CostNanos) AS cost FROM rollup_hourly
+          WHERE ProjectId = {p:String} GROUP BY Endpoint, ConfigVersion ORDER BY Endpoint, ConfigVersion`;
+      const endpointPlan = await driver.query<{ explain: string }>(`EXPLAIN indexes = 1 ${byEndpoint}`, { p: projectId });
+      expect(endpointPlan.map((row) => row.explain).join('\n')).toContain('without_user');
+      expect(await driver.query(byEndpoint, { p: projectId })).toEqual(
+        await driver.query(`${byEndpoint} SETTINGS optimize_use_projections = 0`, { p: projectId }),
+      );
       const [q] = await driver.query<{ rollup: number[]; raw: number[]; ttft: number[]; rawTtft: number[] }>(
         `SELECT
            (SELECT quantilesTDigestMerge(0.5, 0.95, 0.99)(DurationMsQuantiles) FROM rollup_hourly WHERE ProjectId = {p:String}) AS rollup,

@@ -103,6 +103,17 @@ export function spanMix(count: number, seed: number, projectId = 'proj_mix'): Sp
       Attempt: random() < 0.1 ? 2 : 1,
       ValidationStatus: pick(['', 'passed', 'failed']),
       ServiceTier: pick(['default', 'batch']),
+      // The endpoint: written by the SDK (`sightline.endpoint`), else a root's own name, else none.
+      ...endpointAndConfig(random()),
     });
   });
+}
+
+function endpointAndConfig(r: number): Pick<SpanRow, 'ParentSpanId' | 'SpanAttributes'> {
+  const attributes: Record<string, string> = { 'gen_ai.request.model': 'gpt-4o-mini' };
+  if (r < 0.2) return { ParentSpanId: '', SpanAttributes: attributes };
+  if (r < 0.3) return { ParentSpanId: 'ab12cd34ef56ab78', SpanAttributes: attributes };
+  attributes['sightline.endpoint'] = r < 0.65 ? 'POST /chat' : 'answer-ticket';
+  if (r < 0.8) attributes['sightline.config.version'] = r < 0.7 ? 'cfg-1' : 'cfg-2';
+  return { ParentSpanId: 'ab12cd34ef56ab78', SpanAttributes: attributes };
 }
