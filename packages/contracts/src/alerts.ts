@@ -19,7 +19,7 @@ export const ALERT_WINDOWS = ['1h', '24h', '7d', 'day', 'month'] as const;
 export const AlertWindow = z.enum(ALERT_WINDOWS);
 export type AlertWindow = z.infer<typeof AlertWindow>;
 
-export const ALERT_GROUP_BY = ['service', 'model', 'environment', 'promptVersion', 'userId', 'provider'] as const;
+export const ALERT_GROUP_BY = ['service', 'model', 'environment', 'promptVersion', 'userId', 'provider', 'endpoint', 'configVersion'] as const;
 export const AlertGroupBy = z.enum(ALERT_GROUP_BY);
 export type AlertGroupBy = z.infer<typeof AlertGroupBy>;
 
@@ -32,6 +32,9 @@ export const AlertFilters = z.strictObject({
   promptName: z.string().min(1).optional(),
   promptVersion: z.string().min(1).optional(),
   userId: z.string().min(1).optional(),
+  /** The endpoint the spans served (`sightline.endpoint`: `POST /chat`, a workflow). */
+  endpoint: z.string().min(1).optional(),
+  configVersion: z.string().min(1).optional(),
 });
 export type AlertFilters = z.infer<typeof AlertFilters>;
 

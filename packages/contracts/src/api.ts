@@ -11,7 +11,7 @@ import { COST_SOURCES, FAILURE_CLASSES, SPAN_CLASSES } from './span-row.ts';
 const isoTime = z.string();
 
 // --- filters shared by /api/traces and /api/metrics/* ------------------------------------------
-export const GROUP_BY_KEYS = ['model', 'provider', 'service', 'promptVersion', 'userId', 'environment'] as const;
+export const GROUP_BY_KEYS = ['model', 'provider', 'service', 'promptVersion', 'userId', 'environment', 'endpoint', 'configVersion'] as const;
 export const GroupBy = z.enum(GROUP_BY_KEYS);
 export type GroupBy = z.infer<typeof GroupBy>;
 
@@ -30,9 +30,12 @@ export const TraceFilters = z.object({
   failureClass: z.enum(FAILURE_CLASSES).optional(),
   promptName: z.string().optional(),
   promptVersion: z.string().optional(),
-  /** `sightline.config.version` of a span (the SDK's `configVersion`); not a rollup key, so traces only. */
+  /** `sightline.config.version` of a span (the SDK's `configVersion`). */
   configVersion: z.string().optional(),
-  /** The trace's root span name (its endpoint: `POST /chat`, a workflow); traces only. */
+  /**
+   * The endpoint: in the trace list, the trace's root span name (`POST /chat`, a workflow); in
+   * metrics and alerts, the endpoint each span served (`sightline.endpoint`, its local root's name).
+   */
   endpoint: z.string().optional(),
   userId: z.string().optional(),
   sessionId: z.string().optional(),
@@ -183,7 +186,7 @@ export const SessionResponse = z.object({
 export type SessionResponse = z.infer<typeof SessionResponse>;
 
 // --- metrics -----------------------------------------------------------------------------------
-export const MetricsQuery = TraceFilters.omit({ q: true, attr: true, minCostUsd: true, minDurationMs: true, sessionId: true, configVersion: true, endpoint: true }).extend({
+export const MetricsQuery = TraceFilters.omit({ q: true, attr: true, minCostUsd: true, minDurationMs: true, sessionId: true }).extend({
   groupBy: GroupBy.optional(),
   interval: Interval.default('hour'),
 });
@@ -247,8 +250,9 @@ export type TopListResponse = z.infer<typeof TopListResponse>;
  * Query of `GET /api/compare`. For `promptVersion`, `a` and `b` are versions of `promptName`, or
  * carry their prompt as `name@version`.
  */
-export const CompareQuery = TraceFilters.pick({ from: true, to: true, service: true, environment: true, provider: true }).extend({
-  dimension: z.enum(['model', 'promptVersion']),
+export const COMPARE_DIMENSIONS = ['model', 'promptVersion', 'configVersion'] as const;
+export const CompareQuery = TraceFilters.pick({ from: true, to: true, service: true, environment: true, provider: true, endpoint: true }).extend({
+  dimension: z.enum(COMPARE_DIMENSIONS),
   a: z.string().min(1),
   b: z.string().min(1),
   promptName: z.string().optional(),
@@ -272,7 +276,7 @@ export const CompareSide = z.object({
   avgOutputTokens: z.number().nullable(),
 });
 export const CompareResponse = z.object({
-  dimension: z.enum(['model', 'promptVersion']),
+  dimension: z.enum(COMPARE_DIMENSIONS),
   from: isoTime,
   to: isoTime,
   a: CompareSide,

@@ -35,6 +35,7 @@ export {
   TopListQuery,
   TopListRow,
   TopListResponse,
+  COMPARE_DIMENSIONS,
   CompareQuery,
   CompareSide,
   CompareResponse,

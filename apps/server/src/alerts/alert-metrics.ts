@@ -17,6 +17,8 @@ export const GROUP_COLUMNS: Record<AlertGroupBy, string> = {
   promptVersion: 'PromptVersion',
   userId: 'UserId',
   provider: 'Provider',
+  endpoint: 'Endpoint',
+  configVersion: 'ConfigVersion',
 };
 const FILTER_COLUMNS: Record<keyof AlertFilters, string> = {
   service: 'ServiceName',
@@ -25,6 +27,8 @@ const FILTER_COLUMNS: Record<keyof AlertFilters, string> = {
   promptName: 'PromptName',
   promptVersion: 'PromptVersion',
   userId: 'UserId',
+  endpoint: 'Endpoint',
+  configVersion: 'ConfigVersion',
 };
 
 export interface MetricWindow {

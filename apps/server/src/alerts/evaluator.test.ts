@@ -133,6 +133,27 @@ describe('rule evaluation over seeded rollups', () => {
     );
   });
 
+  it('spend per endpoint today, one config version only: the alert before the bill', async () => {
+    const rule = await newRule({ name: 'endpoint spend today', metric: 'spend', window: 'day', threshold: 2, groupBy: 'endpoint', filters: { service: 'ep-svc', configVersion: 'cfg-9' } });
+    const sdk = (endpoint: string, configVersion: string) => ({ ServiceName: 'ep-svc', ParentSpanId: 'ab12cd34ef56ab78', SpanAttributes: { 'sightline.endpoint': endpoint, 'sightline.config.version': configVersion } });
+    await seed(store.driver, [
+      llmSpan(at(220), 1.5, sdk('POST /chat', 'cfg-9')),
+      llmSpan(at(221), 1, sdk('POST /chat', 'cfg-9')),
+      llmSpan(at(222), 1.9, sdk('POST /summarize', 'cfg-9')),
+      llmSpan(at(223), 40, sdk('POST /summarize', 'cfg-8')), // another config version: filtered out
+    ]);
+    clock.set(at(225));
+    const r = await ctx.evaluator.evaluate(P, rule, clock.now());
+    expect(r.groups.map((g) => [g.groupKey, g.transition])).toEqual([['POST /chat', 'firing']]);
+    expect(r.groups[0]!.value).toBeCloseTo(2.5, 9);
+    await ctx.outbox.runDue();
+    const sent = verify(receiver.requests.length - 1);
+    expect(sent.data).toMatchObject({ group: { by: 'endpoint', value: 'POST /chat' }, rule: expect.objectContaining({ filters: { service: 'ep-svc', configVersion: 'cfg-9' } }) });
+    // The link opens the endpoint's traces of that config version over the window.
+    const traces = new URL((sent.data['links'] as { traces: string }).traces);
+    expect([traces.searchParams.get('endpoint'), traces.searchParams.get('configVersion')]).toEqual(['POST /chat', 'cfg-9']);
+  });
+
   it('error rate by model with a minimum call count and one failure class', async () => {
     const rule = await newRule({ name: 'model errors', metric: 'error_rate', window: '1h', threshold: 0.05, minCalls: 5, groupBy: 'model', failureClass: 'rate_limit', filters: { service: 'err-svc' } });
     const base = { ServiceName: 'err-svc' };

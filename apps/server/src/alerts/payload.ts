@@ -1,4 +1,4 @@
-import type { AlertRule } from '@sightline/contracts';
+import type { AlertGroupBy, AlertRule } from '@sightline/contracts';
 import type { MetricWindow } from './alert-metrics.ts';
 
 /**
@@ -26,7 +26,11 @@ const UNITS: Record<AlertRule['metric'], (v: number) => string> = {
   p95_ttft: (v) => `${Math.round(v)} ms`,
 };
 const SYMBOLS = { gt: '>', gte: '≥', lt: '<', lte: '≤' } as const;
-const GROUP_PARAMS = { service: 'service', model: 'model', environment: 'environment', promptVersion: 'promptVersion', userId: 'userId', provider: 'provider' } as const;
+/** The trace-list filter each group-by maps to (an endpoint links to the traces rooted at it). */
+const GROUP_PARAMS: Record<AlertGroupBy, string> = {
+  service: 'service', model: 'model', environment: 'environment', promptVersion: 'promptVersion', userId: 'userId', provider: 'provider',
+  endpoint: 'endpoint', configVersion: 'configVersion',
+};
 
 export function notificationLinks(n: Notification): { rule: string; traces: string } {
   const base = n.viewerBaseUrl.replace(/\/+$/, '');

@@ -46,6 +46,13 @@ describe('compareSides', () => {
     expect(r.b).toMatchObject({ calls: 4, validationFailureRate: 0, retryRate: 0.5 });
   });
 
+  it('compares two config versions, within one endpoint', async () => {
+    const r = await compare({ dimension: 'configVersion', a: 'cfg-1', b: 'cfg-2', endpoint: 'batch-job' });
+    expect(r.a).toMatchObject({ key: 'cfg-1', calls: 2, failureRate: 1, totalCostUsd: 0 });
+    expect(r.b).toMatchObject({ key: 'cfg-2', calls: 1, failureRate: 0, totalCostUsd: 0.001234567 });
+    expect((await compare({ dimension: 'configVersion', a: 'cfg-1', b: 'cfg-2', endpoint: 'triage' })).a.calls).toBe(0);
+  });
+
   it('shows an empty side as no data, and refuses a pointless comparison', async () => {
     const r = await compare({ dimension: 'model', a: 'gpt-4o', b: 'nope' });
     expect(r.b).toMatchObject({ calls: 0, costPerCallUsd: null, p95DurationMs: null, failureRate: null, validationFailureRate: null, retryRate: null });

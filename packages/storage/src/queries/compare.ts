@@ -5,7 +5,7 @@ import { SqlParams, nanosToUsd, toNullableNumber, toNumber, type QueryDriver } f
 import { DEFAULT_TRACE_WINDOW_MS, resolveWindow } from './time-window.ts';
 
 export interface CompareOptions {
-  dimension: 'model' | 'promptVersion';
+  dimension: 'model' | 'promptVersion' | 'configVersion';
   a: string;
   b: string;
   /** For promptVersion: the prompt both versions belong to (or write a and b as `name@version`). */
@@ -15,6 +15,8 @@ export interface CompareOptions {
   service?: string | undefined;
   environment?: string | undefined;
   provider?: string | undefined;
+  /** Only calls made serving this endpoint (`sightline.endpoint`). */
+  endpoint?: string | undefined;
 }
 
 interface SideRow {
@@ -31,7 +33,7 @@ interface SideRow {
   retries: number;
 }
 
-/** Two models, or two versions of a prompt, over the same window, from the hourly rollup. */
+/** Two models, two versions of a prompt or two config versions, over the same window, from the hourly rollup. */
 export async function compareSides(
   driver: QueryDriver,
   projectId: string,
@@ -87,8 +89,9 @@ export async function compareSides(
 }
 
 function sideExpression(params: SqlParams, options: CompareOptions): { matchA: string; matchB: string } {
-  if (options.dimension === 'model') {
-    return { matchA: `Model = ${params.bind(options.a, 'String')}`, matchB: `Model = ${params.bind(options.b, 'String')}` };
+  if (options.dimension === 'model' || options.dimension === 'configVersion') {
+    const column = options.dimension === 'model' ? 'Model' : 'ConfigVersion';
+    return { matchA: `${column} = ${params.bind(options.a, 'String')}`, matchB: `${column} = ${params.bind(options.b, 'String')}` };
   }
   const version = (raw: string): string => {
     const at = raw.lastIndexOf('@');

@@ -55,6 +55,22 @@ describe('queryMetrics', () => {
     expect((await metrics('spend', {}, 'proj-none')).series).toEqual([]);
   });
 
+  it('groups and filters by endpoint and by config version', async () => {
+    const byEndpoint = await metrics('spend', { groupBy: 'endpoint' });
+    // The SDK's endpoint (batch-job, triage), a root call's own name (classify, chat gpt-4o), and
+    // none for children no SDK named (the two gpt-4o calls, two of triage's).
+    expect(Object.fromEntries(byEndpoint.series.map((s) => [s.key, s.points[0]?.calls]))).toEqual({
+      'batch-job': 3, triage: 1, classify: 1, 'chat gpt-4o': 1, '': 4,
+    });
+    expect(byKey(byEndpoint)['batch-job']![0]!.costUsd).toBeCloseTo(0.001234567, 12);
+    const batchJob = await metrics('failures', { endpoint: 'batch-job', groupBy: 'configVersion' });
+    expect(batchJob.totals).toMatchObject({ calls: 3, errors: 2 });
+    expect(byKey(batchJob)['cfg-1']![0]).toMatchObject({ calls: 2, errors: 2 });
+    expect(byKey(batchJob)['cfg-2']![0]).toMatchObject({ calls: 1, errors: 0 });
+    expect((await metrics('spend', { configVersion: 'cfg-2' })).totals).toMatchObject({ calls: 1 });
+    expect((await metrics('spend', { endpoint: 'batch-job' }, 'proj-none')).series).toEqual([]);
+  });
+
   it('reports error rate per failure class', async () => {
     const r = await metrics('failures', { groupBy: 'provider' });
     expect(r.totals).toMatchObject({ calls: 11, errors: 2, rate_limit: 2, timeout: 0, validationFailures: 1, retries: 2 });

@@ -1,5 +1,5 @@
 import type { SpanRow } from '@sightline/contracts';
-import { ATTR_SIGHTLINE_CALL_KEY } from '@sightline/contracts/semconv';
+import { ATTR_SIGHTLINE_CALL_KEY, ATTR_SIGHTLINE_CONFIG_VERSION, ATTR_SIGHTLINE_ENDPOINT } from '@sightline/contracts/semconv';
 import type { Driver } from '../driver.ts';
 import { insertSpans } from '../spans/insert-spans.ts';
 import { hexId, makeSpanRow } from './span-row-fixture.ts';
@@ -29,6 +29,8 @@ export function buildQueryDataset(projectId: string, hourMs: number, idPrefix = 
   const a = { ServiceName: 'checkout', Environment: 'prod', UserId: 'user-1', SessionId: 'sess-1' } as const;
   const b = { ServiceName: 'checkout', Environment: 'prod', UserId: 'user-2', SessionId: 'sess-1' } as const;
   const claude = { ...llm, ...b, Provider: 'anthropic', RequestModel: 'claude-sonnet-4', ResponseModel: 'claude-sonnet-4', PromptName: 'summarize', PromptVersion: 'v2', SpanAttributes: { [ATTR_SIGHTLINE_CALL_KEY]: 'call-k' } } as const;
+  // The claude calls come from the SDK: each names its endpoint (the batch job) and its config version.
+  const sdk = (configVersion: string) => ({ ...claude.SpanAttributes, [ATTR_SIGHTLINE_ENDPOINT]: 'batch-job', [ATTR_SIGHTLINE_CONFIG_VERSION]: configVersion });
   const d = { ...llm, ServiceName: 'support', Environment: 'prod', UserId: 'user-3', Provider: 'openai', RequestModel: 'gpt-4o-mini', ResponseModel: 'gpt-4o-mini', PromptName: 'classify', PromptVersion: 'v1', InputContent: '[{"role":"user","content":"same question"}]', CostNanos: 100_000, CostSource: 'priced', InputTokens: 20, OutputTokens: 5 } as const;
 
   const spans: SpanRow[] = [
@@ -49,10 +51,10 @@ export function buildQueryDataset(projectId: string, hourMs: number, idPrefix = 
       TtftMs: 80, startMs: at(10, 2), durationMs: 400,
     }),
     base(traces.b, 0xb0, { ...b, SpanName: 'batch-job', SpanClass: 'workflow', StatusCode: 'Error', StatusMessage: 'gave up', startMs: at(20), durationMs: 5000 }),
-    base(traces.b, 0xb1, { ...claude, ParentSpanId: s(0xb0), SpanName: 'chat claude', StatusCode: 'Error', FailureClass: 'rate_limit', Attempt: 1, startMs: at(20, 0.5), durationMs: 100 }),
-    base(traces.b, 0xb2, { ...claude, ParentSpanId: s(0xb0), SpanName: 'chat claude', StatusCode: 'Error', FailureClass: 'rate_limit', Attempt: 2, startMs: at(20, 1.5), durationMs: 100 }),
+    base(traces.b, 0xb1, { ...claude, ParentSpanId: s(0xb0), SpanName: 'chat claude', StatusCode: 'Error', FailureClass: 'rate_limit', Attempt: 1, startMs: at(20, 0.5), durationMs: 100, SpanAttributes: sdk('cfg-1') }),
+    base(traces.b, 0xb2, { ...claude, ParentSpanId: s(0xb0), SpanName: 'chat claude', StatusCode: 'Error', FailureClass: 'rate_limit', Attempt: 2, startMs: at(20, 1.5), durationMs: 100, SpanAttributes: sdk('cfg-1') }),
     base(traces.b, 0xb3, {
-      ...claude, ParentSpanId: s(0xb0), SpanName: 'chat claude', Attempt: 3, InputTokens: 300, OutputTokens: 50,
+      ...claude, ParentSpanId: s(0xb0), SpanName: 'chat claude', Attempt: 3, InputTokens: 300, OutputTokens: 50, SpanAttributes: sdk('cfg-2'),
       CostNanos: 1_234_567, CostSource: 'explicit', startMs: at(20, 3), durationMs: 600,
     }),
     base(traces.c, 0xc0, {
@@ -61,7 +63,7 @@ export function buildQueryDataset(projectId: string, hourMs: number, idPrefix = 
       ValidationStatus: 'failed', Convention: 'openllmetry', Diagnostics: ['no usage: stream without include_usage'], startMs: at(30), durationMs: 1500,
     }),
     base(traces.d, 0xd0, { ...d, SpanName: 'triage', SpanClass: 'agent', Provider: '', RequestModel: '', ResponseModel: '', PromptName: '', PromptVersion: '', InputContent: '', CostNanos: 0, CostSource: '', InputTokens: 0, OutputTokens: 0, startMs: at(40), durationMs: 1200 }),
-    base(traces.d, 0xd1, { ...d, ParentSpanId: s(0xd0), SpanName: 'chat mini', startMs: at(40, 0.1), durationMs: 300 }),
+    base(traces.d, 0xd1, { ...d, ParentSpanId: s(0xd0), SpanName: 'chat mini', SpanAttributes: { [ATTR_SIGHTLINE_ENDPOINT]: 'triage' }, startMs: at(40, 0.1), durationMs: 300 }),
     base(traces.d, 0xd2, { ...d, ParentSpanId: s(0xd0), SpanName: 'chat mini', startMs: at(40, 0.45), durationMs: 300 }),
     base(traces.d, 0xd3, { ...d, ParentSpanId: s(0xd0), SpanName: 'chat mini', startMs: at(40, 0.8), durationMs: 300 }),
     base(traces.e, 0xe0, {

@@ -12,6 +12,8 @@ export const GROUP_BY_COLUMNS: Record<GroupBy, string> = {
   promptVersion: "if(PromptName = '' AND PromptVersion = '', '', concat(PromptName, '@', PromptVersion))",
   userId: 'UserId',
   environment: 'Environment',
+  endpoint: 'Endpoint',
+  configVersion: 'ConfigVersion',
 };
 
 interface IntervalPlan {
@@ -64,6 +66,8 @@ export function rollupWhere(
   eq('PromptName', filters.promptName);
   eq('PromptVersion', filters.promptVersion);
   eq('UserId', filters.userId);
+  eq('Endpoint', filters.endpoint);
+  eq('ConfigVersion', filters.configVersion);
   if (filters.status === 'error') where.push("FailureClass != ''");
   if (filters.status === 'ok') where.push("FailureClass = ''");
   return where;
