@@ -91,7 +91,11 @@ describe('init: export over OTLP/HTTP', () => {
       init({ endpoint: sink.url });
       llm.script('/v1/chat/completions', chatCompletion({ content: 'hi' }));
       await trace.getTracer('app').startActiveSpan('http GET /chat', async (span) => {
-        await openai.chat.completions.create({ model: 'gpt-4o-mini', messages });
+        // A host span between the request and the call: the endpoint is still the request's.
+        await trace.getTracer('app').startActiveSpan('middleware', async (inner) => {
+          await openai.chat.completions.create({ model: 'gpt-4o-mini', messages });
+          inner.end();
+        });
         span.end();
       });
       await flush();
@@ -99,7 +103,8 @@ describe('init: export over OTLP/HTTP', () => {
       const hostNames = hostExporter.getFinishedSpans().map((s) => s.name);
       expect(hostNames).toContain('chat gpt-4o-mini');
       const exported = sink.spans();
-      expect(exported.map((s) => s.name).sort()).toEqual(['chat gpt-4o-mini', 'http GET /chat']);
+      expect(exported.map((s) => s.name).sort()).toEqual(['chat gpt-4o-mini', 'http GET /chat', 'middleware']);
+      expect(exported.find((s) => s.name === 'chat gpt-4o-mini')?.attributes['sightline.endpoint']).toBe('http GET /chat');
       expect(new Set(exported.map((s) => s.traceId)).size).toBe(1);
     } finally {
       await shutdown();

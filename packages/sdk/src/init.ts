@@ -7,6 +7,7 @@ import { BudgetGuard } from './budget.ts';
 import { resolveConfig, type ResolvedConfig, type SightlineOptions } from './config.ts';
 import { reportInternal, sdkLog, startDropReporter, stopDropReporter } from './diagnostics.ts';
 import { BoundedBatchProcessor } from './export/bounded-processor.ts';
+import { RootTrackingProcessor } from './endpoint.ts';
 import { SightlineProtoExporter } from './export/otlp-proto-exporter.ts';
 import { attachProcessor, detachProcessor, ensureContextManager, existingProvider } from './otel-host.ts';
 import { endAllPending } from './pending-end.ts';
@@ -74,14 +75,15 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
     settings.validationWindowMs = config.validationWindowMs;
     settings.configVersion = config.configVersion;
     settings.serverless = options.serverless === true;
-    const processor =
+    const processor = new RootTrackingProcessor(
       options.spanProcessor ??
-      new BoundedBatchProcessor(options.exporter ?? makeExporter(config), {
-        maxQueueBytes: config.maxQueueBytes,
-        maxExportBatchSize: config.maxExportBatchSize,
-        scheduledDelayMillis: config.scheduledDelayMillis,
-        exportTimeoutMillis: 15_000,
-      });
+        new BoundedBatchProcessor(options.exporter ?? makeExporter(config), {
+          maxQueueBytes: config.maxQueueBytes,
+          maxExportBatchSize: config.maxExportBatchSize,
+          scheduledDelayMillis: config.scheduledDelayMillis,
+          exportTimeoutMillis: 15_000,
+        }),
+    );
     ensureContextManager();
     const host = existingProvider();
     let ownProvider: BasicTracerProvider | undefined;

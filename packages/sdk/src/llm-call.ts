@@ -2,6 +2,7 @@ import { SpanKind, SpanStatusCode, context, trace, type Attributes, type Context
 import * as K from '@sightline/contracts/semconv';
 import { wallClockMs } from './clock.ts';
 import { prepareContent, safeStringify } from './content.ts';
+import { endpointUnder } from './endpoint.ts';
 import { reportInternal } from './diagnostics.ts';
 import { deferEnd, rememberCall } from './pending-end.ts';
 import { currentScope, hashKey, nextAttempt, type Scope } from './scope.ts';
@@ -127,6 +128,8 @@ export class LlmCall {
     if (scope) applyScope(attrs, scope);
     const configVersion = scope?.configVersion ?? settings.configVersion;
     if (configVersion !== undefined) attrs[K.ATTR_SIGHTLINE_CONFIG_VERSION] = configVersion;
+    const endpoint = endpointUnder(parent, ctx);
+    if (endpoint !== undefined) attrs[K.ATTR_SIGHTLINE_ENDPOINT] = endpoint;
     this.request = start.request;
     if ((start.callKeySource !== undefined || start.callKeyOf) && (parent || scope)) {
       const callKey = hashKey(start.callKeySource ?? (start.callKeyOf as (r: unknown) => string)(start.request));

@@ -1,11 +1,13 @@
 import { context, trace } from '@opentelemetry/api';
 import {
+  ATTR_SIGHTLINE_ENDPOINT,
   ATTR_SIGHTLINE_VALIDATION_ERROR,
   ATTR_SIGHTLINE_VALIDATION_STATUS,
   VALIDATION_STATUS,
 } from '@sightline/contracts/semconv';
 import { wallClockMs } from './clock.ts';
 import { reportInternal } from './diagnostics.ts';
+import { endpointUnder } from './endpoint.ts';
 import type { LlmCall } from './llm-call.ts';
 import { currentScope } from './scope.ts';
 import { sdkTracer, settings } from './settings.ts';
@@ -147,7 +149,8 @@ export function recordValidation(result: ValidationResult, response?: object): v
     }
     // The LLM span already ended (validation came late): record it on a child so it still counts.
     const parentCtx = trace.setSpan(context.active(), call.span);
-    const child = sdkTracer().startSpan('validation', { startTime: wallClockMs() }, parentCtx);
+    const endpoint = endpointUnder(call.span, parentCtx);
+    const child = sdkTracer().startSpan('validation', { startTime: wallClockMs(), ...(endpoint === undefined ? {} : { attributes: { [ATTR_SIGHTLINE_ENDPOINT]: endpoint } }) }, parentCtx);
     child.setAttribute(ATTR_SIGHTLINE_VALIDATION_STATUS, status);
     if (error) child.setAttribute(ATTR_SIGHTLINE_VALIDATION_ERROR, error);
     child.end(wallClockMs());

@@ -1,5 +1,6 @@
 import { context, trace, type Attributes, type AttributeValue } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { RootTrackingProcessor } from './endpoint.ts';
 import { ensureContextManager } from './otel-host.ts';
 import { endAllPending } from './pending-end.ts';
 import { settings, type RuntimeSettings } from './settings.ts';
@@ -52,7 +53,7 @@ const MODEL_OPS = new Set(['chat', 'text_completion', 'generate_content', 'embed
 export function createTestCapture(options: { captureContent?: boolean; mask?: RuntimeSettings['content']['mask'] } = {}): TestCapture {
   ensureContextManager();
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const provider = new BasicTracerProvider({ spanProcessors: [new RootTrackingProcessor(new SimpleSpanProcessor(exporter))] });
   const previous = { tracer: settings.tracer, content: settings.content };
   settings.tracer = provider.getTracer(SDK_NAME, SDK_VERSION);
   settings.content = { ...settings.content, capture: options.captureContent ?? true, mask: options.mask };

@@ -1,7 +1,10 @@
+import { SpanKind, context, trace } from '@opentelemetry/api';
+import { RPCType, setRPCMetadata } from '@opentelemetry/core';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { recordValidation } from './pending-end.ts';
+import { sdkTracer } from './settings.ts';
 import { withContext, withPrompt } from './scope.ts';
 import { FakeLlmServer } from './test/fake-llm-server.ts';
 import { chatCompletion } from './test/fixtures.ts';
@@ -54,6 +57,44 @@ describe('one request, one trace', () => {
       'gen_ai.tool.call.arguments': '{"city":"Oslo"}',
       'gen_ai.tool.call.result': '{"tempC":21}',
     });
+  });
+
+  it("names every span's endpoint after its local root, so spend per endpoint adds up before the root ends", async () => {
+    server.script('/v1/chat/completions', chatCompletion({ content: 'a' }));
+    server.script('/v1/chat/completions', chatCompletion({ content: 'b' }));
+    await traceWorkflow('answer-ticket', () =>
+      traceAgent('helper', async () => {
+        await traceTool('lookup', async () => 1);
+        await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+      }),
+    );
+    // A call outside any span is its own root: ingest names it after itself.
+    await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'alone' }] });
+    const endpoints = Object.fromEntries(capture.spans().map((s) => [s.name, s.attributes['sightline.endpoint']]));
+    expect(endpoints).toEqual({
+      'answer-ticket': undefined,
+      'invoke_agent helper': 'answer-ticket',
+      'execute_tool lookup': 'answer-ticket',
+      'chat gpt-4o-mini': undefined,
+    });
+    expect(capture.llmSpans().map((s) => s.attributes['sightline.endpoint'])).toEqual(['answer-ticket', undefined]);
+  });
+
+  it("takes an HTTP server span's route from the request's RPC metadata, as its final name will read", async () => {
+    server.script('/v1/chat/completions', chatCompletion({ content: 'routed' }));
+    // What the HTTP instrumentation and a framework's (express, fastify) do for a request: a server
+    // span named by its method, and the matched route in the context's RPC metadata.
+    const serverSpan = sdkTracer().startSpan('POST', { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST' } });
+    const requestCtx = setRPCMetadata(trace.setSpan(context.active(), serverSpan), { type: RPCType.HTTP, route: '/chat/:id', span: serverSpan });
+    await context.with(requestCtx, () => traceTool('auth', () => openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] })));
+    serverSpan.end();
+    expect(capture.llmSpans()[0]?.attributes['sightline.endpoint']).toBe('POST /chat/:id');
+    expect(capture.find('execute_tool auth')?.attributes['sightline.endpoint']).toBe('POST /chat/:id');
+    // A remote parent (a request from another service) makes the call this process's root.
+    server.script('/v1/chat/completions', chatCompletion({ content: 'remote' }));
+    const remote = trace.setSpanContext(context.active(), { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1, isRemote: true });
+    await context.with(remote, () => openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'y' }] }));
+    expect(capture.llmSpans()[1]?.attributes['sightline.endpoint']).toBeUndefined();
   });
 
   it('keeps sync functions sync and rethrows errors untouched', () => {

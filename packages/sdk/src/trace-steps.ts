@@ -3,6 +3,7 @@ import * as K from '@sightline/contracts/semconv';
 import { wallClockMs } from './clock.ts';
 import { prepareContent, safeStringify } from './content.ts';
 import { reportInternal } from './diagnostics.ts';
+import { endpointUnder } from './endpoint.ts';
 import { markError, runInSpan } from './run-in-span.ts';
 import { sdkTracer, settings } from './settings.ts';
 
@@ -35,7 +36,10 @@ function setContent(span: Span, key: string, value: unknown): void {
 }
 
 function startStep(name: string, attributes: Attributes, kind: SpanKind = SpanKind.INTERNAL): Span {
-  return sdkTracer().startSpan(name, { kind, attributes, startTime: wallClockMs() }, context.active());
+  const ctx = context.active();
+  const endpoint = endpointUnder(trace.getSpan(ctx), ctx);
+  if (endpoint !== undefined) attributes[K.ATTR_SIGHTLINE_ENDPOINT] = endpoint;
+  return sdkTracer().startSpan(name, { kind, attributes, startTime: wallClockMs() }, ctx);
 }
 
 function guarded<T>(
