@@ -248,6 +248,19 @@ describe.skipIf(!haveChromium)('viewer in Chromium against the real server', () 
     await top.first().waitFor();
     expect(await top.count()).toBeGreaterThan(0);
     await shot('dashboards');
+    // Spend per endpoint from the rollups: the SDK names each call's endpoint (its workflow) as it is made.
+    const byEndpoint = page.locator('ul[aria-label="Spend by endpoint"] li');
+    await byEndpoint.first().waitFor();
+    expect(await byEndpoint.allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('answer-ticket')]));
+    await page.locator('select[name="spendBy"]').selectOption('endpoint');
+    const endpointLegend = page.locator('article[aria-label="Spend over time by endpoint"] .legend li');
+    // The chart keeps showing the models until the new series arrive.
+    await waitFor('spend stacked by endpoint', async () => ((await endpointLegend.allTextContents()).some((t) => t.includes('answer-ticket')) ? true : undefined));
+    // Calls outside any workflow are their own requests: "chat gpt-4o", not the model "gpt-4o".
+    const stacked = await endpointLegend.allTextContents();
+    expect(stacked).toEqual(expect.arrayContaining(['answer-ticket', 'chat gpt-4o']));
+    for (const model of seeded.models) expect(stacked).not.toContain(model);
+    expect(page.url()).toContain('spendBy=endpoint');
     // Spend per endpoint: the seed's requests are `answer-ticket` workflows of support-bot.
     await page.getByRole('tab', { name: 'Costliest endpoints' }).click();
     const endpoints = page.locator('table[data-top-list="costliest-endpoints"] tbody tr');

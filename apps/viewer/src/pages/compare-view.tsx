@@ -27,10 +27,17 @@ function delta(a: number | null, b: number | null): string {
   return `${d >= 0 ? '+' : ''}${(d * 100).toFixed(1)}%`;
 }
 
-/** Two models or two prompt versions side by side over the dashboard's range. */
+const PLACEHOLDERS = {
+  model: ['gpt-4o-mini', 'gpt-4o'],
+  promptVersion: ['support-reply@v1', 'support-reply@v2'],
+  configVersion: ['rag-cfg-6', 'rag-cfg-7'],
+} as const;
+
+/** Two models, two prompt versions or two config versions side by side over the dashboard's range. */
 export function CompareView({ bounds, queryKey }: { bounds: { from?: string; to?: string }; queryKey: string }) {
   const params = searchParams.value;
-  const dimension = params.get('cmpDim') === 'promptVersion' ? 'promptVersion' : 'model';
+  const requested = params.get('cmpDim');
+  const dimension = requested === 'promptVersion' || requested === 'configVersion' ? requested : 'model';
   const a = params.get('cmpA') ?? '';
   const b = params.get('cmpB') ?? '';
   const [draftA, setDraftA] = useState(a);
@@ -58,15 +65,16 @@ export function CompareView({ bounds, queryKey }: { bounds: { from?: string; to?
           <select name="cmpDim" value={dimension} onChange={(e) => setParams({ cmpDim: e.currentTarget.value === 'model' ? undefined : e.currentTarget.value })}>
             <option value="model">Model</option>
             <option value="promptVersion">Prompt version</option>
+            <option value="configVersion">Config version</option>
           </select>
         </label>
         <label>
           A
-          <input name="cmpA" list="compare-options" autoComplete="off" value={draftA} onInput={(e) => setDraftA(e.currentTarget.value)} placeholder={dimension === 'model' ? 'gpt-4o-mini' : 'support-reply@v1'} />
+          <input name="cmpA" list="compare-options" autoComplete="off" value={draftA} onInput={(e) => setDraftA(e.currentTarget.value)} placeholder={PLACEHOLDERS[dimension][0]} />
         </label>
         <label>
           B
-          <input name="cmpB" list="compare-options" autoComplete="off" value={draftB} onInput={(e) => setDraftB(e.currentTarget.value)} placeholder={dimension === 'model' ? 'gpt-4o' : 'support-reply@v2'} />
+          <input name="cmpB" list="compare-options" autoComplete="off" value={draftB} onInput={(e) => setDraftB(e.currentTarget.value)} placeholder={PLACEHOLDERS[dimension][1]} />
         </label>
         <button type="submit">Compare</button>
         <datalist id="compare-options">

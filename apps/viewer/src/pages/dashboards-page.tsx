@@ -1,7 +1,7 @@
 import { timeBounds } from '../model/filters.ts';
 import { searchParams, setParams } from '../router.tsx';
 import { RANGE_INTERVAL, TimeRangePicker, readRange } from './time-range.tsx';
-import { BreakdownPanel, FailurePanel, LatencyPanel, SpendOverTimePanel } from './metric-panels.tsx';
+import { BreakdownPanel, FailurePanel, LatencyPanel, SpendOverTimePanel, readSpendBy } from './metric-panels.tsx';
 import { TopLists } from './top-lists.tsx';
 import { CompareView } from './compare-view.tsx';
 
@@ -43,10 +43,12 @@ export function DashboardsPage() {
         <button type="submit">Apply</button>
       </form>
       <div class="grid">
-        <SpendOverTimePanel query={query} queryKey={key} />
+        <SpendOverTimePanel query={query} queryKey={key} groupBy={readSpendBy(params.get('spendBy'))} onGroupBy={(g) => setParams({ spendBy: g === 'model' ? undefined : g })} />
         <BreakdownPanel title="Spend by service" groupBy="service" query={query} queryKey={key} />
         <BreakdownPanel title="Spend by user" groupBy="userId" query={query} queryKey={key} />
         <BreakdownPanel title="Spend by prompt version" groupBy="promptVersion" query={query} queryKey={key} />
+        <BreakdownPanel title="Spend by endpoint" groupBy="endpoint" query={query} queryKey={key} />
+        <BreakdownPanel title="Spend by config version" groupBy="configVersion" query={query} queryKey={key} />
         <FailurePanel query={query} queryKey={key} />
         <LatencyPanel query={query} queryKey={key} />
       </div>

@@ -42,14 +42,48 @@ function bucketRange(query: Query): BucketRange | undefined {
   return Number.isNaN(fromMs) || Number.isNaN(toMs) || !stepMs ? undefined : { fromMs, toMs, stepMs };
 }
 
-export function SpendOverTimePanel({ query, queryKey }: PanelProps) {
-  const res = useResource((signal) => api.metrics('spend', { ...query, groupBy: 'model' }, signal), [queryKey], { refreshMs: 30_000 });
+/** What "spend over time" can be stacked by, with the label its picker shows. */
+const SPEND_BY: readonly (readonly [GroupBy, string])[] = [
+  ['model', 'model'],
+  ['endpoint', 'endpoint'],
+  ['service', 'service'],
+  ['userId', 'user'],
+  ['promptVersion', 'prompt version'],
+  ['configVersion', 'config version'],
+  ['provider', 'provider'],
+  ['environment', 'environment'],
+];
+
+export function readSpendBy(value: string | null): GroupBy {
+  return SPEND_BY.find(([key]) => key === value)?.[0] ?? 'model';
+}
+
+export function SpendOverTimePanel({ query, queryKey, groupBy = 'model', onGroupBy }: PanelProps & { groupBy?: GroupBy; onGroupBy?: (g: GroupBy) => void }) {
+  const res = useResource((signal) => api.metrics('spend', { ...query, groupBy }, signal), [queryKey, groupBy], { refreshMs: 30_000 });
+  const label = SPEND_BY.find(([key]) => key === groupBy)?.[1] ?? groupBy;
   return (
-    <Panel title="Spend over time by model" res={res} wide>
+    <Panel title={`Spend over time by ${label}`} res={res} wide>
       {(data) => {
         const field = pickField(data.series, SPEND_FIELDS);
-        if (!field || !hasPoints(data.series)) return <Empty>No spend in this range.</Empty>;
-        return <StackedBars table={toTable(data.series, field, bucketRange(query))} format={formatUsd} label="Spend over time, stacked by model" width={1200} />;
+        const picker = onGroupBy ? (
+          <label class="panel-control">
+            Stack by{' '}
+            <select name="spendBy" value={groupBy} onChange={(e) => onGroupBy(readSpendBy(e.currentTarget.value))}>
+              {SPEND_BY.map(([key, text]) => (
+                <option key={key} value={key}>
+                  {text}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null;
+        if (!field || !hasPoints(data.series)) return <>{picker}<Empty>No spend in this range.</Empty></>;
+        return (
+          <>
+            {picker}
+            <StackedBars table={toTable(data.series, field, bucketRange(query))} format={formatUsd} label={`Spend over time, stacked by ${label}`} width={1200} />
+          </>
+        );
       }}
     </Panel>
   );

@@ -3,7 +3,7 @@ import { ALERT_COMPARATORS, ALERT_GROUP_BY, ALERT_METRICS, ALERT_WINDOWS, AlertR
 import type { Webhook } from '@sightline/contracts';
 import { METRIC_LABELS } from './alert-format.ts';
 
-const FILTER_FIELDS = ['service', 'model', 'environment', 'promptName', 'promptVersion', 'userId'] as const;
+const FILTER_FIELDS = ['service', 'model', 'environment', 'promptName', 'promptVersion', 'userId', 'endpoint', 'configVersion'] as const;
 const FILTER_LABELS: Record<(typeof FILTER_FIELDS)[number], string> = {
   service: 'Only service',
   model: 'Only model',
@@ -11,6 +11,8 @@ const FILTER_LABELS: Record<(typeof FILTER_FIELDS)[number], string> = {
   promptName: 'Only prompt',
   promptVersion: 'Only prompt version',
   userId: 'Only user',
+  endpoint: 'Only endpoint',
+  configVersion: 'Only config version',
 };
 
 /** Create a rule; validated with the contracts' schema first so mistakes show next to the form. */
