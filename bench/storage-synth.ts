@@ -16,6 +16,13 @@ const WORDS = [
   'assistant', 'user', 'system', 'context', 'token', 'limit', 'retry', 'error', 'timeout', 'success',
 ];
 
+/**
+ * Each trace is a request to one of these endpoints: its root span bears the name, its calls carry
+ * it as `sightline.endpoint` (as the SDK writes it), with one config version per endpoint.
+ */
+export const ENDPOINTS = ['POST /chat', 'POST /summarize', 'answer-ticket', 'nightly-digest', 'POST /extract', 'POST /classify'] as const;
+const ENDPOINTS_SQL = `[${ENDPOINTS.map((e) => `'${e}'`).join(',')}]`;
+
 /** About 2.2 KB of chat-message JSON from word `seedExpr`, varied per row like real prompts. */
 function contentExpr(seedExpr: string, role: string): string {
   const words = `[${WORDS.map((w) => `'${w}'`).join(',')}]`;
@@ -41,11 +48,12 @@ SELECT
   lower(hex(MD5(toString(trace)))) AS TraceId,
   substring(lower(hex(MD5(toString(n)))), 1, 16) AS SpanId,
   if(n % ${SPANS_PER_TRACE} = 0, '', substring(lower(hex(MD5(toString(trace * ${SPANS_PER_TRACE})))), 1, 16)) AS ParentSpanId,
-  if(n % ${SPANS_PER_TRACE} = 0, 'support-agent', concat('chat ', model)) AS SpanName,
+  if(n % ${SPANS_PER_TRACE} = 0, endpoint, concat('chat ', model)) AS SpanName,
   'Client', ['checkout', 'support'][trace % 2 + 1] AS ServiceName,
   map('service.name', ServiceName, 'telemetry.sdk.language', 'nodejs'),
   '@sightline/sdk', '0.1.0',
-  map('gen_ai.request.model', model, 'gen_ai.operation.name', 'chat', 'sightline.metadata.tenant', toString(trace % 50)),
+  map('gen_ai.request.model', model, 'gen_ai.operation.name', 'chat', 'sightline.metadata.tenant', toString(trace % 50),
+    'sightline.endpoint', if(n % ${SPANS_PER_TRACE} = 0, '', endpoint), 'sightline.config.version', concat('cfg-', toString(trace % 6 % 3 + 1))),
   toUInt64(200e6 + (h % 4000) * 1e6) AS Duration,
   if(h % 50 = 0, 'Error', 'Ok') AS StatusCode,
   if(h % 50 = 0, 'rate limited', ''),
@@ -69,7 +77,7 @@ SELECT
   'priced', 'sightline'
 FROM (
   SELECT number + {offset:UInt64} AS n, intDiv(n, ${SPANS_PER_TRACE}) AS trace, cityHash64(n) AS h,
-    ${models}[cityHash64(trace) % 5 + 1] AS model
+    ${models}[cityHash64(trace) % 5 + 1] AS model, ${ENDPOINTS_SQL}[trace % ${ENDPOINTS.length} + 1] AS endpoint
   FROM numbers({count:UInt64})
 )`,
     { offset: String(offset), count: String(count), total: String(total), step: String(stepNs) },
@@ -125,6 +133,17 @@ export function jsSpanBatch(base: SpanRow, count: number, startIndex: number, po
       TraceId: n.toString(16).padStart(32, '0'),
       SpanId: (n + 1).toString(16).padStart(16, '0'),
       UserId: `user-${n % 200}`,
+      // Four calls in five sit under a request; each names its endpoint and config version as the SDK does.
+      ...(n % 5 === 0
+        ? {}
+        : {
+            ParentSpanId: (n + 2).toString(16).padStart(16, '0'),
+            SpanAttributes: {
+              ...base.SpanAttributes,
+              'sightline.endpoint': ENDPOINTS[n % ENDPOINTS.length] ?? '',
+              'sightline.config.version': `cfg-${((n % ENDPOINTS.length) % 3) + 1}`,
+            },
+          }),
       InputContent: pool.input[n % size] ?? '',
       OutputContent: pool.output[n % size] ?? '',
     };
