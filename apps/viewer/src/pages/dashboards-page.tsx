@@ -45,9 +45,9 @@ export function DashboardsPage() {
       <div class="grid">
         <SpendOverTimePanel query={query} queryKey={key} groupBy={readSpendBy(params.get('spendBy'))} onGroupBy={(g) => setParams({ spendBy: g === 'model' ? undefined : g })} />
         <BreakdownPanel title="Spend by service" groupBy="service" query={query} queryKey={key} />
+        <BreakdownPanel title="Spend by endpoint" groupBy="endpoint" query={query} queryKey={key} />
         <BreakdownPanel title="Spend by user" groupBy="userId" query={query} queryKey={key} />
         <BreakdownPanel title="Spend by prompt version" groupBy="promptVersion" query={query} queryKey={key} />
-        <BreakdownPanel title="Spend by endpoint" groupBy="endpoint" query={query} queryKey={key} />
         <BreakdownPanel title="Spend by config version" groupBy="configVersion" query={query} queryKey={key} />
         <FailurePanel query={query} queryKey={key} />
         <LatencyPanel query={query} queryKey={key} />
