@@ -1,6 +1,7 @@
 import { SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import type { ReadableSpan, Span as SdkSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { reportInternal } from './diagnostics.ts';
 
 /**
  * The endpoint a span serves: the name of its local root, the outermost span of its trace in this
@@ -20,8 +21,13 @@ export class RootTrackingProcessor implements SpanProcessor {
   constructor(readonly inner: SpanProcessor) {}
 
   onStart(span: SdkSpan, parentContext: Context): void {
-    const parent = trace.getSpan(parentContext);
-    if (parent !== undefined && !parent.spanContext().isRemote) roots.set(span, roots.get(parent) ?? parent);
+    // Runs inside the host's startSpan for its own spans too: nothing may escape.
+    try {
+      const parent = trace.getSpan(parentContext);
+      if (parent !== undefined && !parent.spanContext().isRemote) roots.set(span, roots.get(parent) ?? parent);
+    } catch (err) {
+      reportInternal('endpoint tracking', err);
+    }
     this.inner.onStart(span, parentContext);
   }
 
