@@ -16,12 +16,12 @@ const SUMS = [
 ];
 
 /**
- * The `without_user` projection over `keys` less UserId (the one dimension whose cardinality
- * approaches the spans' own), as `ADD PROJECTION` takes it.
+ * An aggregate projection `name` of the rollup grouped by `keys` less UserId (the one dimension whose
+ * cardinality approaches the spans' own), as `ADD PROJECTION` takes it.
  */
-export function withoutUserProjection(keys: readonly RollupKey[]): string {
+export function aggregateProjection(name: string, keys: readonly RollupKey[]): string {
   const coarse = keys.filter((key) => key !== 'UserId').join(', ');
-  return `without_user (
+  return `${name} (
   SELECT ${coarse},
     ${SUMS.map((m) => `sum(${m})`).join(', ')},
     ${QUANTILES.replace('(', 'Merge(')}(DurationMsQuantiles),
@@ -47,7 +47,7 @@ export const rollupProjectionsMigration: Migration = {
       return [
         // Projections on aggregating engines must say how merges treat them (ClickHouse ≥ 24.8).
         `ALTER TABLE ${target} MODIFY SETTING deduplicate_merge_projection_mode = 'rebuild'`,
-        `ALTER TABLE ${target} ADD PROJECTION IF NOT EXISTS ${withoutUserProjection(ROLLUP_KEYS_V1)}`,
+        `ALTER TABLE ${target} ADD PROJECTION IF NOT EXISTS ${aggregateProjection('without_user', ROLLUP_KEYS_V1)}`,
         `ALTER TABLE ${target} MATERIALIZE PROJECTION without_user SETTINGS mutations_sync = 2`,
       ];
     }),

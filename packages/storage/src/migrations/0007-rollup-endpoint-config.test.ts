@@ -65,6 +65,10 @@ describe('migration 0007 on a database that has data', () => {
     }
     const [create] = await driver.query<{ statement: string }>('SHOW CREATE TABLE rollup_hourly');
     expect(create?.statement).toMatch(/ORDER BY \(ProjectId, Bucket, .*ServiceTier, Endpoint, ConfigVersion\)/);
-    expect(create?.statement).toMatch(/PROJECTION without_user[\s\S]*GROUP BY[\s\S]*Endpoint,\s*ConfigVersion/);
+    expect(create?.statement).toMatch(/PROJECTION by_endpoint[\s\S]*GROUP BY[\s\S]*Endpoint,\s*ConfigVersion/);
+    // without_user keeps its keys, for the cuts by neither.
+    const withoutUser = create?.statement.split('PROJECTION ').find((part) => part.startsWith('without_user'));
+    expect(withoutUser).toMatch(/GROUP BY[\s\S]*ServiceTier/);
+    expect(withoutUser).not.toContain('Endpoint');
   });
 });
