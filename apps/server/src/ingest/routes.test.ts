@@ -91,6 +91,30 @@ describe('POST /v1/traces protocol', () => {
     expect(row?.Duration).toBe(864197532);
   });
 
+  it("names the endpoint of other instrumentations' spans whose root is in the same request", async () => {
+    const traceId = 'e'.repeat(32);
+    const root = { ...llmSpan(10, traceId), name: 'POST /chat', kind: 2, attributes: { 'http.request.method': 'POST', 'http.route': '/chat' } };
+    const child = llmSpan(11, traceId, root.spanId);
+    const named = { ...llmSpan(12, traceId, root.spanId), attributes: { ...llmSpan(12).attributes, 'sightline.endpoint': 'answer-ticket' } };
+    const orphan = llmSpan(13, 'f'.repeat(32), 'abcdefabcdefabcd');
+    const otherService = exportRequest([llmSpan(14, traceId, root.spanId)], 'another-service').resourceSpans;
+    const req = exportRequest([root, child, named, orphan]);
+    const res = await post(encodeProtobuf({ resourceSpans: [...req.resourceSpans, ...otherService] }), { 'content-type': 'application/x-protobuf' });
+    expect(res.status).toBe(200);
+    const rows = await server.driver.query<{ SpanId: string; Endpoint: string }>(
+      `SELECT SpanId, Endpoint FROM spans WHERE TraceId IN ({t1:String}, {t2:String})`,
+      { t1: traceId, t2: 'f'.repeat(32) },
+    );
+    const endpoint = Object.fromEntries(rows.map((r) => [r.SpanId, r.Endpoint]));
+    expect(endpoint).toEqual({
+      [root.spanId]: 'POST /chat', // a root is its own endpoint
+      [child.spanId]: 'POST /chat', // its root came with it
+      [named.spanId]: 'answer-ticket', // what the SDK wrote stays
+      [orphan.spanId]: '', // its root is not here
+      [otherService[0]!.scopeSpans[0]!.spans[0]!.spanId]: '', // another service's span: its own root is elsewhere
+    });
+  });
+
   it('answers partial_success naming the rejected spans and stores the rest (protobuf)', async () => {
     const good = llmSpan(2);
     const bad = { ...llmSpan(3), traceId: '00000000000000000000000000000000' };

@@ -1,4 +1,5 @@
 import type { SpanRow } from '@sightline/contracts';
+import { ATTR_SIGHTLINE_ENDPOINT } from '@sightline/contracts/semconv';
 import type { DecodedExportRequest, DecodedResourceSpans, DecodedScopeSpans } from './decoded-span.ts';
 import type { IngestMetrics } from '../ops/metrics.ts';
 import { errorMessage, type Logger } from '../ops/log.ts';
@@ -61,9 +62,29 @@ export function toRows(req: DecodedExportRequest, projectId: string, normalise: 
       for (const ss of scopeSpans) for (const s of ss.spans) rejected.push({ spanId: s.spanId, reason: 'internal error while normalising' });
     }
   }
+  nameEndpoints(rows);
   for (const [convention, n] of byConvention) metrics.convention(n, { convention });
   if (diagnostics > 0) metrics.diagnostics(diagnostics);
   return { rows, received, rejected };
+}
+
+/**
+ * The SDK names each span's endpoint (`sightline.endpoint`: its local root's name); other
+ * instrumentations do not. When a span's root, of the same service, is in the same export request
+ * (most requests that finish within the exporter's batch delay), the span is given its root's name
+ * here, before it is encoded, so its spend reaches the endpoint's rollups too. Others keep none.
+ */
+function nameEndpoints(rows: SpanRow[]): void {
+  let roots: Map<string, string> | undefined;
+  for (const row of rows) {
+    if (row.ParentSpanId === '' && row.SpanName !== '') (roots ??= new Map()).set(`${row.ServiceName}\n${row.TraceId}`, row.SpanName);
+  }
+  if (roots === undefined) return;
+  for (const row of rows) {
+    if (row.ParentSpanId === '' || row.SpanAttributes[ATTR_SIGHTLINE_ENDPOINT] !== undefined) continue;
+    const name = roots.get(`${row.ServiceName}\n${row.TraceId}`);
+    if (name !== undefined) row.SpanAttributes[ATTR_SIGHTLINE_ENDPOINT] = name;
+  }
 }
 
 function invalidReason(traceId: string, spanId: string, parentSpanId: string, start: string, end: string): string | null {
