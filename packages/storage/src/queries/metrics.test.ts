@@ -90,6 +90,23 @@ describe('queryMetrics', () => {
     expect(r.totals.outputTokensPerSecond).toBeCloseTo(875 / 6.4, 6);
   });
 
+  it('reads spend and failures from an aggregate projection, not every rollup row', async () => {
+    // sumIf over a key (unpriced calls, failures per class) cannot be answered from a projection:
+    // the queries sum per key first. A regression would read the per-user rows of the rollup itself.
+    const seen: [string, Record<string, unknown>][] = [];
+    const spy = { query: (sql: string, params?: Record<string, unknown>) => (seen.push([sql, params ?? {}]), store.driver.query(sql, params)) };
+    const q = (o: Record<string, unknown>) => MetricsQuery.parse({ from: iso(ds.hourMs), to: iso(ds.hourMs + 3_600_000), ...o });
+    await queryMetrics(spy as never, 'proj-a', 'spend', q({ groupBy: 'model' }));
+    await queryMetrics(spy as never, 'proj-a', 'failures', q({ groupBy: 'provider', interval: 'day' }));
+    await queryMetrics(spy as never, 'proj-a', 'spend', q({ groupBy: 'endpoint' }));
+    const reads = [];
+    for (const [sql, params] of seen) {
+      const plan = await store.driver.query<{ explain: string }>(`EXPLAIN ${sql}`, params);
+      reads.push(plan.map((r) => /ReadFromMergeTree \((.*)\)/.exec(r.explain)?.[1]).filter(Boolean).join(','));
+    }
+    expect(reads).toEqual(['without_user', 'without_user', 'without_user', 'without_user', 'by_endpoint', 'without_user']);
+  });
+
   it('refuses a window that would be a wall of buckets', async () => {
     await expect(metrics('spend', { interval: 'minute', from: iso(ds.hourMs - 30 * 86_400_000) })).rejects.toMatchObject({ code: 'bad_time_range' });
   });

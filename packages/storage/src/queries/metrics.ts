@@ -13,7 +13,16 @@ interface MetricPlan {
   /** Orders groups when only the top `MAX_SERIES` are charted. */
   rankBy: string;
   measures(params: SqlParams): string[];
+  /**
+   * A rollup key the measures split by (`sumIf(..., CostSource = ...)`). A `-If` over a key cannot
+   * be answered from an aggregate projection, so such measures read plain sums per this key from
+   * an inner query (which can, see ROLLUP_SUMS) instead of every rollup row.
+   */
+  splitBy?: string;
 }
+
+/** The rollup's sum columns: the inner query of a split plan re-sums them under their own names. */
+const ROLLUP_SUMS = ['Calls', 'Errors', 'InputTokens', 'OutputTokens', 'CacheReadTokens', 'CacheWriteTokens', 'ReasoningTokens', 'CostNanos', 'ValidationFailures', 'Retries'];
 
 const DURATION_Q = 'quantilesTDigestMerge(0.5, 0.95, 0.99)(DurationMsQuantiles)';
 const TTFT_Q = 'quantilesTDigestMerge(0.5, 0.95, 0.99)(TtftMsQuantiles)';
@@ -23,6 +32,7 @@ const PLANS: Record<MetricKind, MetricPlan> = {
     // Tools and agents carry no model usage; embeddings do cost money.
     spanClasses: ['llm', 'embedding'],
     rankBy: 'sum(CostNanos)',
+    splitBy: 'CostSource',
     measures: (params) => [
       'sum(CostNanos) / 1e9 AS costUsd',
       'sum(Calls) AS calls',
@@ -37,6 +47,7 @@ const PLANS: Record<MetricKind, MetricPlan> = {
   failures: {
     spanClasses: ['llm', 'embedding', 'tool', 'retrieval'],
     rankBy: 'sum(Errors)',
+    splitBy: 'FailureClass',
     measures: (params) => [
       'sum(Calls) AS calls',
       'sum(Errors) AS errors',
@@ -90,20 +101,31 @@ export async function queryMetrics(
       : `AND ${groupExpr} IN (SELECT ${groupExpr} FROM ${interval.table} WHERE ${where}
            GROUP BY ${groupExpr} ORDER BY ${plan.rankBy} DESC, ${groupExpr} LIMIT ${MAX_SERIES})`;
 
+  // With a split, the measures read sums per (group, bucket, split key) that an aggregate projection
+  // answers; their names are the rollup's, so the measures read the same either way.
+  const source = (keys: readonly (readonly [expr: string, alias: string])[], filter: string): string =>
+    plan.splitBy === undefined
+      ? `${interval.table} WHERE ${filter}`
+      : `(SELECT ${[...keys.map(([expr, alias]) => `${expr} AS ${alias}`), plan.splitBy].join(', ')},
+            ${ROLLUP_SUMS.map((c) => `sum(${c}) AS ${c}`).join(', ')}
+          FROM ${interval.table} WHERE ${filter}
+          GROUP BY ${[...keys.map(([, alias]) => alias), plan.splitBy].join(', ')})`;
   const [rows, totalRows] = await Promise.all([
     driver.query<Row>(
-      `SELECT ${groupExpr} AS groupKey, ${interval.bucketExpr} AS bucket,
+      plan.splitBy === undefined
+        ? `SELECT ${groupExpr} AS groupKey, ${interval.bucketExpr} AS bucket,
       ${measures}
-       FROM ${interval.table}
-       WHERE ${where} ${topGroups}
+       FROM ${source([], `${where} ${topGroups}`)}
+       GROUP BY groupKey, bucket
+       ORDER BY groupKey, bucket`
+        : `SELECT groupKey, bucket,
+      ${measures}
+       FROM ${source([[groupExpr, 'groupKey'], [interval.bucketExpr, 'bucket']], `${where} ${topGroups}`)}
        GROUP BY groupKey, bucket
        ORDER BY groupKey, bucket`,
       params.values,
     ),
-    driver.query<Record<string, string | number | null>>(
-      `SELECT ${measures} FROM ${interval.table} WHERE ${where}`,
-      params.values,
-    ),
+    driver.query<Record<string, string | number | null>>(`SELECT ${measures} FROM ${source([], where)}`, params.values),
   ]);
 
   const totals = numericFields(totalRows[0] ?? {});
