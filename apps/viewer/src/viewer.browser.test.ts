@@ -285,6 +285,17 @@ describe.skipIf(!haveChromium)('viewer in Chromium against the real server', () 
     await page.getByRole('button', { name: 'Compare', exact: true }).click();
     await page.locator('table.compare').waitFor();
     expect(await page.locator('table.compare thead').textContent()).toContain('gpt-4o-mini');
+
+    // Config versions compare the same way; the seed runs as support-cfg-12, which the picker offers.
+    await page.locator('select[name="cmpDim"]').selectOption('configVersion');
+    await waitFor('config versions offered', async () =>
+      (await page.locator('#compare-options option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).includes('support-cfg-12') ? true : undefined,
+    );
+    await page.getByLabel('A', { exact: true }).fill('support-cfg-12');
+    await page.getByLabel('B', { exact: true }).fill('support-cfg-11');
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    await waitFor('config versions compared', async () => ((await page.locator('table.compare thead').textContent())?.includes('support-cfg-12') ? true : undefined));
+    expect(page.url()).toContain('cmpDim=configVersion');
   });
 
   it('creates and revokes an API key, showing the key once', async () => {
