@@ -164,6 +164,30 @@ describe('listTraces', () => {
     }
   });
 
+  it('sorts by cost and duration over traces whose spans arrived in separate inserts', async () => {
+    const hour = ds.hourMs;
+    const span = (trace: number, span: number, startMs: number, costNanos: number, durationMs = 10) =>
+      makeSpanRow({ ProjectId: 'proj-split', TraceId: hexId(0x300 + trace, 32), SpanId: hexId(0x300 + span, 16), ParentSpanId: span % 10 === 0 ? '' : hexId(0x300 + trace * 10, 16), startMs, durationMs, CostNanos: costNanos });
+    // Held merges keep each insert a part of its own in trace_index: a trace is then several rows there.
+    await driver.command('SYSTEM STOP MERGES trace_index');
+    try {
+      // Trace 1 began before the window (its second insert is inside it) and is the costliest: left out.
+      await insertSpans(driver, [span(1, 10, hour - 60_000, 100_000_000, 120_000), span(2, 20, hour + 600_000, 2_000_000), span(3, 30, hour + 700_000, 4_000_000)]);
+      await insertSpans(driver, [span(1, 11, hour + 300_000, 1_000_000), span(2, 21, hour + 1_200_000, 3_000_000, 60_000)]);
+      const [rows] = await driver.query<{ n: number }>("SELECT count() AS n FROM trace_index WHERE ProjectId = 'proj-split'");
+      expect(rows?.n).toBe(5);
+      // Trace 2 sums to 5,000,000 over its two rows and lasts 10.06 minutes; trace 3 is 4,000,000 and 10 ms.
+      const byCost = await list({ sort: 'costUsd' }, 'proj-split');
+      expect(byCost.items.map((i) => [i.traceId, i.costUsd])).toEqual([[hexId(0x302, 32), 0.005], [hexId(0x303, 32), 0.004]]);
+      expect(ids(await list({ sort: 'durationMs', order: 'asc' }, 'proj-split'))).toEqual([hexId(0x303, 32), hexId(0x302, 32)]);
+      expect(ids(await list({ sort: 'costUsd', minCostUsd: 0.0045 }, 'proj-split'))).toEqual([hexId(0x302, 32)]);
+      const page1 = await list({ sort: 'costUsd', limit: 1 }, 'proj-split');
+      expect(ids(await list({ sort: 'costUsd', limit: 1, cursor: page1.nextCursor }, 'proj-split'))).toEqual([hexId(0x303, 32)]);
+    } finally {
+      await driver.command('SYSTEM START MERGES trace_index');
+    }
+  });
+
   it('sees only its own project', async () => {
     const other = await list({}, 'proj-none');
     expect(other.items).toEqual([]);

@@ -92,10 +92,13 @@ async function pageQuery(
   );
 }
 
-/** trace_index expressions of the sorts it can answer alone (same meaning as TRACE_AGGREGATES). */
+/**
+ * trace_index expressions of the sorts it can answer alone (same meaning as TRACE_AGGREGATES), over
+ * its rows read with FINAL: one merged row per trace, sums and extremes already applied.
+ */
 const INDEX_SORTS = {
-  costUsd: 'sum(CostNanos)',
-  durationMs: 'toInt64(toUnixTimestamp64Nano(max(End))) - toInt64(toUnixTimestamp64Nano(min(Start)))',
+  costUsd: 'CostNanos',
+  durationMs: 'toInt64(toUnixTimestamp64Nano(End)) - toInt64(toUnixTimestamp64Nano(Start))',
 } as const;
 
 /**
@@ -115,24 +118,28 @@ async function candidatesFromIndex(
   if (query.sort === 'startTime' || spanMatchExpr(new SqlParams(), query) !== null) return null;
   const sortExpr = INDEX_SORTS[query.sort];
   const params = new SqlParams();
-  const having = [
-    `min(Start) >= fromUnixTimestamp64Milli(${params.bind(window.fromMs, 'Int64')})`,
-    `min(Start) < fromUnixTimestamp64Milli(${params.bind(window.toMs, 'Int64')})`,
+  // FINAL merges each trace's partial rows in sort-key order (no hash table of every trace id: ~1.7×
+  // faster than GROUP BY TraceId on 3M spans), and ClickHouse applies a WHERE on columns outside the
+  // sort key to the merged rows, never before the merge (checked on 26.7, even with
+  // optimize_move_to_prewhere_if_final). No PREWHERE here: that would filter partial rows.
+  const where = [
+    `ProjectId = ${params.bind(projectId, 'String')}`,
+    `Start >= fromUnixTimestamp64Milli(${params.bind(window.fromMs, 'Int64')})`,
+    `Start < fromUnixTimestamp64Milli(${params.bind(window.toMs, 'Int64')})`,
   ];
-  if (query.status === 'error') having.push('sum(Errors) > 0');
-  if (query.status === 'ok') having.push('sum(Errors) = 0');
-  if (query.minCostUsd !== undefined) having.push(`sum(CostNanos) >= ${params.bind(Math.round(query.minCostUsd * 1e9), 'Int64')}`);
-  if (query.minDurationMs !== undefined) having.push(`${INDEX_SORTS.durationMs} >= ${params.bind(Math.round(query.minDurationMs * 1e6), 'Int64')}`);
-  if (query.endpoint !== undefined && query.endpoint !== '') having.push(`max(RootSpanName) = ${params.bind(query.endpoint, 'String')}`);
+  if (query.status === 'error') where.push('Errors > 0');
+  if (query.status === 'ok') where.push('Errors = 0');
+  if (query.minCostUsd !== undefined) where.push(`CostNanos >= ${params.bind(Math.round(query.minCostUsd * 1e9), 'Int64')}`);
+  if (query.minDurationMs !== undefined) where.push(`${INDEX_SORTS.durationMs} >= ${params.bind(Math.round(query.minDurationMs * 1e6), 'Int64')}`);
+  if (query.endpoint !== undefined && query.endpoint !== '') where.push(`RootSpanName = ${params.bind(query.endpoint, 'String')}`);
   if (cursor !== null) {
     const comparison = query.order === 'asc' ? '>' : '<';
-    having.push(`(${sortExpr}, TraceId) ${comparison} (${params.bind(cursor.value, 'Int64')}, ${params.bind(cursor.traceId, 'String')})`);
+    where.push(`(${sortExpr}, TraceId) ${comparison} (${params.bind(cursor.value, 'Int64')}, ${params.bind(cursor.traceId, 'String')})`);
   }
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   return driver.query<IndexedTrace>(
-    `SELECT TraceId AS traceId, toString(toUnixTimestamp64Nano(min(Start))) AS startNs, toString(toUnixTimestamp64Nano(max(End))) AS endNs
-     FROM trace_index WHERE ProjectId = ${params.bind(projectId, 'String')}
-     GROUP BY TraceId HAVING ${having.join(' AND ')}
+    `SELECT TraceId AS traceId, toString(toUnixTimestamp64Nano(Start)) AS startNs, toString(toUnixTimestamp64Nano(End)) AS endNs
+     FROM trace_index FINAL WHERE ${where.join(' AND ')}
      ORDER BY ${sortExpr} ${direction}, TraceId ${direction}
      LIMIT ${limit + 1}`,
     params.values,
