@@ -52,12 +52,13 @@ export function costliestEndpointsSql(params: SqlParams, projectId: string, wind
   const per = `GROUP BY key, serviceName HAVING costUsd > 0 ORDER BY costUsd DESC, key, serviceName LIMIT ${limit}`;
   const fields = `count() AS requests, countIf(errors > 0) AS failedRequests, sum(cost) / 1e9 AS costUsd, costUsd / requests AS costPerRequestUsd`;
   if (spanWhere === null) {
+    // FINAL merges each trace's rows in key order (no hash table of every trace id); the WHERE
+    // applies to the merged rows (see candidatesFromIndex in trace-list.ts).
     return `SELECT endpoint AS key, service AS serviceName, ${fields}
       FROM (
-        SELECT TraceId, max(RootSpanName) AS endpoint, max(RootServiceName) AS service, sum(Errors) AS errors, sum(CostNanos) AS cost
-        FROM trace_index WHERE ProjectId = ${p}
-        GROUP BY TraceId
-        HAVING min(Start) >= fromUnixTimestamp64Milli(${params.bind(window.fromMs, 'Int64')}) AND min(Start) < fromUnixTimestamp64Milli(${params.bind(window.toMs, 'Int64')}))
+        SELECT RootSpanName AS endpoint, RootServiceName AS service, Errors AS errors, CostNanos AS cost
+        FROM trace_index FINAL
+        WHERE ProjectId = ${p} AND Start >= fromUnixTimestamp64Milli(${params.bind(window.fromMs, 'Int64')}) AND Start < fromUnixTimestamp64Milli(${params.bind(window.toMs, 'Int64')}))
       ${per}`;
   }
   return `SELECT t.endpoint AS key, t.service AS serviceName, ${fields}

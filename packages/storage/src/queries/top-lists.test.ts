@@ -87,6 +87,21 @@ describe('queryTopList', () => {
       ['POST /summarize', 'api', 1, 0.0025, 0.0025],
       ['POST /chat', 'worker', 1, 0.0005, 0.0005],
     ]);
+
+    // A request whose call arrived before its root (the usual order) is two rows in trace_index
+    // until they merge: still one request, named after its root, with the call's spend.
+    await store.driver.command('SYSTEM STOP MERGES trace_index');
+    try {
+      const [root, call] = request('api', 'POST /chat', 700_000);
+      await insertSpans(store.driver, [call!]);
+      await insertSpans(store.driver, [root!]);
+      const [rows] = await store.driver.query<{ n: number }>('SELECT count() AS n FROM trace_index WHERE TraceId = {t:String}', { t: root!.TraceId });
+      expect(rows?.n).toBe(2);
+      const again = await top('costliest-endpoints', {}, 'proj-ep');
+      expect(again.items.map((i) => [i.key, i.serviceName, i.requests, i.costUsd])[0]).toEqual(['POST /chat', 'api', 3, 0.0047]);
+    } finally {
+      await store.driver.command('SYSTEM START MERGES trace_index');
+    }
   });
 
   it('finds retry loops by identical input and by call key', async () => {
