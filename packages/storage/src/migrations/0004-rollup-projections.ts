@@ -1,19 +1,5 @@
 import type { Migration } from './migration.ts';
-import { QUANTILES, ROLLUPS, ROLLUP_KEYS_V1, type RollupKey } from './rollup-sql.ts';
-
-const SUMS = [
-  'Calls',
-  'Errors',
-  'InputTokens',
-  'OutputTokens',
-  'CacheReadTokens',
-  'CacheWriteTokens',
-  'ReasoningTokens',
-  'CostNanos',
-  'DurationSumNs',
-  'ValidationFailures',
-  'Retries',
-];
+import { QUANTILES, ROLLUPS, ROLLUP_KEYS_V1, ROLLUP_SUMS, type RollupKey } from './rollup-sql.ts';
 
 /**
  * An aggregate projection `name` of the rollup grouped by `keys` less UserId (the one dimension whose
@@ -23,7 +9,7 @@ export function aggregateProjection(name: string, keys: readonly RollupKey[]): s
   const coarse = keys.filter((key) => key !== 'UserId').join(', ');
   return `${name} (
   SELECT ${coarse},
-    ${SUMS.map((m) => `sum(${m})`).join(', ')},
+    ${ROLLUP_SUMS.map((m) => `sum(${m})`).join(', ')},
     ${QUANTILES.replace('(', 'Merge(')}(DurationMsQuantiles),
     ${QUANTILES.replace('(', 'Merge(')}(TtftMsQuantiles),
     max(MaxTimestamp)

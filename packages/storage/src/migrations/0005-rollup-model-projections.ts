@@ -1,5 +1,5 @@
 import type { Migration } from './migration.ts';
-import { QUANTILES, ROLLUPS } from './rollup-sql.ts';
+import { QUANTILES, ROLLUPS, ROLLUP_SUMS } from './rollup-sql.ts';
 
 /** The keys of the most common dashboard cuts: by model, provider, service and environment. */
 const MODEL_KEYS = ['ProjectId', 'Bucket', 'Environment', 'ServiceName', 'Provider', 'Model'];
@@ -19,8 +19,7 @@ export const rollupModelProjectionsMigration: Migration = {
       return [
         `ALTER TABLE ${target} ADD PROJECTION IF NOT EXISTS by_model (
   SELECT ${MODEL_KEYS.join(', ')},
-    sum(Calls), sum(Errors), sum(InputTokens), sum(OutputTokens), sum(CacheReadTokens), sum(CacheWriteTokens),
-    sum(ReasoningTokens), sum(CostNanos), sum(DurationSumNs), sum(ValidationFailures), sum(Retries),
+    ${ROLLUP_SUMS.map((m) => `sum(${m})`).join(', ')},
     ${QUANTILES.replace('(', 'Merge(')}(DurationMsQuantiles),
     ${QUANTILES.replace('(', 'Merge(')}(TtftMsQuantiles),
     max(MaxTimestamp)

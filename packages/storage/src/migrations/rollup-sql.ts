@@ -34,6 +34,21 @@ export type RollupKey = (typeof ROLLUP_KEYS)[number];
 
 export const QUANTILES = 'quantilesTDigest(0.5, 0.95, 0.99)';
 
+/** The rollups' sum columns (SimpleAggregateFunction(sum)): projections and readers re-sum them by name. */
+export const ROLLUP_SUMS = [
+  'Calls',
+  'Errors',
+  'InputTokens',
+  'OutputTokens',
+  'CacheReadTokens',
+  'CacheWriteTokens',
+  'ReasoningTokens',
+  'CostNanos',
+  'DurationSumNs',
+  'ValidationFailures',
+  'Retries',
+] as const;
+
 /** Column list of both rollup tables as migration 0003 created them (0007 adds Endpoint and ConfigVersion). */
 export const ROLLUP_COLUMNS_V1 = `
   ProjectId LowCardinality(String),

@@ -1,4 +1,5 @@
 import { FAILURE_CLASSES, type MetricPoint, type MetricsQuery, type MetricsResponse } from '@sightline/contracts';
+import { ROLLUP_SUMS } from '../migrations/rollup-sql.ts';
 import { assertBucketCount, GROUP_BY_COLUMNS, INTERVAL_PLANS, rollupWhere, spanClassIn } from './rollup-filters.ts';
 import { SqlParams, toNullableNumber, type QueryDriver } from './sql-params.ts';
 import { DEFAULT_METRICS_WINDOW_MS, resolveWindow, type TimeWindow } from './time-window.ts';
@@ -20,9 +21,6 @@ interface MetricPlan {
    */
   splitBy?: string;
 }
-
-/** The rollup's sum columns: the inner query of a split plan re-sums them under their own names. */
-const ROLLUP_SUMS = ['Calls', 'Errors', 'InputTokens', 'OutputTokens', 'CacheReadTokens', 'CacheWriteTokens', 'ReasoningTokens', 'CostNanos', 'ValidationFailures', 'Retries'];
 
 const DURATION_Q = 'quantilesTDigestMerge(0.5, 0.95, 0.99)(DurationMsQuantiles)';
 const TTFT_Q = 'quantilesTDigestMerge(0.5, 0.95, 0.99)(TtftMsQuantiles)';
