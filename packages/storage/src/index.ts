@@ -10,7 +10,6 @@ export type { Migration } from './migrations/migration.ts';
 export { createMigrationContext, type MigrationContext, type MigrationContextOptions } from './migrations/context.ts';
 export { MINUTELY_RETENTION_DAYS, ROLLUP_KEYS } from './migrations/rollup-sql.ts';
 export {
-  CLOCK_SKEW_MS,
   configureSpanDedup,
   forgetRecentSpanKeys,
   insertEncodedSpans,
@@ -18,7 +17,7 @@ export {
   type InsertSpansResult,
 } from './spans/insert-spans.ts';
 export { SPAN_INSERT_COLUMNS, decodeSpanLine, encodeSpan, joinLines, spanRowFromJsonLine, type EncodedSpan } from './spans/encoded-span.ts';
-export type { RecentSpanKeysOptions } from './spans/recent-span-keys.ts';
+export { CLOCK_SKEW_MS, type RecentSpanKeysOptions } from './spans/recent-span-keys.ts';
 export { SPAN_ROW_SELECT, fromSpanSelectRow, toSpanInsertRow } from './spans/span-insert-row.ts';
 export { rebuildRollups, type RebuildRollupsOptions } from './rollups.ts';
 export { otelCollectorBridgeStatements, type OtelCollectorBridgeOptions } from './otel-collector-bridge.ts';

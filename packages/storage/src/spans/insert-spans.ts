@@ -3,9 +3,9 @@ import type { SpanRow } from '@sightline/contracts';
 import type { Driver } from '../driver.ts';
 import { StorageError } from '../errors.ts';
 import { SPAN_INSERT_COLUMNS, type EncodedSpan } from './encoded-span.ts';
-import { RecentSpanKeys, spanKey, type RecentSpanKeysOptions } from './recent-span-keys.ts';
+import { MAX_FORGOTTEN_SECONDS, RecentSpanKeys, spanKey, type RecentSpanKeysOptions } from './recent-span-keys.ts';
 import { encodeSpanBatch, spanPayload } from './span-batch.ts';
-import { findStoredSpanKeys, loadRecentSpanKeys } from './stored-span-keys.ts';
+import { findStoredSpanKeys, loadRecentSpanKeys, loadStartSeconds } from './stored-span-keys.ts';
 
 export interface InsertSpansResult {
   /** Spans written. */
@@ -13,9 +13,6 @@ export interface InsertSpansResult {
   /** Spans dropped because the same (ProjectId, TraceId, SpanId) was already stored or repeated in the batch. */
   duplicates: number;
 }
-
-/** Client clocks run ahead of ours by up to this much without weakening de-duplication. */
-export const CLOCK_SKEW_MS = 10 * 60_000;
 
 interface DedupState {
   keys: RecentSpanKeys;
@@ -109,10 +106,9 @@ export async function insertEncodedSpans(
   for (const { key } of candidates) state.inFlight.set(key, done);
 
   try {
-    // A span that started after the memory's horizon (less the skew allowance) was never ingested earlier.
-    const cutoff = state.keys.horizonMs + CLOCK_SKEW_MS;
+    // Only a span the memory may have forgotten is looked up (see RecentSpanKeys).
     const unsure = candidates
-      .filter(({ startMs }) => startMs < cutoff)
+      .filter(({ startMs }) => state.keys.mayBeForgotten(startMs))
       .map(({ row }) => ({ ProjectId: row.projectId, TraceId: row.traceId, SpanId: row.spanId, Timestamp: row.timestamp }));
     const stored = unsure.length === 0 ? new Set<string>() : await findStoredSpanKeys(driver, unsure);
     const fresh = stored.size === 0 ? candidates : candidates.filter(({ key }) => !stored.has(key));
@@ -126,7 +122,7 @@ export async function insertEncodedSpans(
         release(); // the insert has settled: nothing reads the payload any more
       }
       const now = Date.now();
-      for (const { key } of fresh) state.keys.add(key, now);
+      for (const { key, startMs } of fresh) state.keys.add(key, now, startMs);
     }
     return { inserted: fresh.length, duplicates: rows.length - fresh.length };
   } finally {
@@ -138,10 +134,15 @@ export async function insertEncodedSpans(
 async function warm(driver: Driver, state: DedupState): Promise<void> {
   const sinceMs = Date.now() - state.keys.windowMs;
   const recent = await loadRecentSpanKeys(driver, sinceMs, state.keys.maxKeys);
-  for (const { key, ingestedAtMs } of recent) state.keys.add(key, ingestedAtMs);
-  // A full load may have cut keys off at its oldest millisecond: the memory is complete only after it.
+  for (const { key, ingestedAtMs, startMs } of recent) state.keys.add(key, ingestedAtMs, startMs);
   const oldest = recent[0]?.ingestedAtMs;
-  state.keys.markWarm(recent.length >= state.keys.maxKeys && oldest !== undefined ? oldest + 1 : sinceMs);
+  if (recent.length >= state.keys.maxKeys && oldest !== undefined) {
+    // A full load left out the window's older keys (and maybe some of its oldest millisecond's):
+    // they count as forgotten, by the seconds in which those spans started.
+    const { seconds, complete } = await loadStartSeconds(driver, sinceMs, oldest, MAX_FORGOTTEN_SECONDS);
+    state.keys.forgetStartSeconds(seconds, complete);
+  }
+  state.keys.markWarm(sinceMs);
 }
 
 function keyOf(row: EncodedSpan, index: number): string {

@@ -10,25 +10,51 @@ export interface RecentSpanKeysOptions {
 export const DEFAULT_MAX_KEYS = 500_000;
 export const DEFAULT_WINDOW_MS = 15 * 60_000;
 
+/** Client clocks run ahead of ours by up to this much without weakening de-duplication. */
+export const CLOCK_SKEW_MS = 10 * 60_000;
+
+/**
+ * Start seconds of forgotten spans kept (~8 bytes each, about two days of seconds). Past it the
+ * oldest are dropped, and every span that started before the newest dropped second is looked up.
+ */
+export const MAX_FORGOTTEN_SECONDS = 200_000;
+
 /**
  * A bounded memory of the span identities (ProjectId, TraceId, SpanId) ingested recently, as 96-bit
- * hashes (a false "seen" needs a collision: ~1e-17 per lookup at 500k keys).
+ * hashes (a false "seen" needs a collision: ~1e-17 per lookup at 500k keys), and of what it has
+ * forgotten: the start second of every span it let go.
  *
- * `horizonMs` is the ingest time from which the memory is complete: every span ingested at or after
- * it is remembered. A span that started after the horizon cannot have been ingested before it, so
- * for such a span "not in memory" means "new" without asking ClickHouse.
+ * A redelivered span carries the start time of its first delivery. So a span not in memory is new,
+ * without asking ClickHouse, unless (see {@link mayBeForgotten}) a forgotten span started in the
+ * same second, or it started early enough to be one of the spans ingested before the memory was
+ * warmed (whose start times it never saw). Under heavy traffic the key cap is reached within
+ * seconds; forgotten keys then started that long ago, and a new span is looked up only when it
+ * started as long ago as they did (a long call, a late export), not whenever anything was forgotten.
  */
 export class RecentSpanKeys {
   readonly maxKeys: number;
   readonly windowMs: number;
+  /** key → the span's start (ms). */
   #keys = new Map<string, number>();
+  /**
+   * The keys in ingest order, oldest from `#head`. A queue of its own: a new iterator over the map
+   * per eviction would step over every deleted entry V8 keeps until it rehashes (~100 µs per key
+   * at 500k keys, measured).
+   */
+  #order: string[] = [];
+  #head = 0;
+  /** Runs of keys ingested at the same time, oldest first, for forgetting by age: [ingestedAtMs, count]. */
+  #runs: Array<[number, number]> = [];
+  #runsHead = 0;
   #warmedFromMs: number;
-  #forgottenUpToMs = 0;
+  #forgottenSeconds = new Set<number>();
+  /** Spans that started before this may have been forgotten among seconds no longer kept. */
+  #forgottenFloorMs = 0;
 
   constructor(opts: RecentSpanKeysOptions = {}, nowMs = Date.now()) {
     this.maxKeys = opts.maxKeys ?? DEFAULT_MAX_KEYS;
     this.windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;
-    // Until warmed from ClickHouse, nothing before now is known.
+    // Until warmed from ClickHouse, nothing ingested before now is known.
     this.#warmedFromMs = nowMs;
   }
 
@@ -36,8 +62,9 @@ export class RecentSpanKeys {
     return this.#keys.size;
   }
 
-  get horizonMs(): number {
-    return Math.max(this.#warmedFromMs, this.#forgottenUpToMs);
+  /** Start seconds of forgotten spans currently kept. */
+  get forgottenSeconds(): number {
+    return this.#forgottenSeconds.size;
   }
 
   /** After loading every key ingested since `sinceMs` from ClickHouse. */
@@ -45,24 +72,77 @@ export class RecentSpanKeys {
     this.#warmedFromMs = Math.min(this.#warmedFromMs, sinceMs);
   }
 
+  /**
+   * Spans ingested since the warm-up began that were not loaded (the load stopped at `maxKeys`):
+   * the start seconds of those spans, newest first. `complete` is false when the list was cut off,
+   * and then every span that started before its oldest second is asked about.
+   */
+  forgetStartSeconds(seconds: readonly number[], complete: boolean): void {
+    let oldest = Infinity;
+    for (const second of seconds) {
+      if (second < oldest) oldest = second;
+      this.#forget(second * 1000);
+    }
+    if (!complete && oldest !== Infinity) this.#forgottenFloorMs = Math.max(this.#forgottenFloorMs, oldest * 1000);
+  }
+
   has(key: string): boolean {
     return this.#keys.has(key);
   }
 
-  add(key: string, ingestedAtMs: number): void {
-    this.#keys.delete(key);
-    this.#keys.set(key, ingestedAtMs);
+  /**
+   * Whether a span that started at `startMs` and is not in memory may still have been ingested:
+   * only then must ClickHouse be asked.
+   */
+  mayBeForgotten(startMs: number): boolean {
+    return (
+      // Ingested before the warm-up (at most the skew before its start on our clock): never seen.
+      startMs < this.#warmedFromMs + CLOCK_SKEW_MS ||
+      startMs < this.#forgottenFloorMs ||
+      this.#forgottenSeconds.has(Math.floor(startMs / 1000))
+    );
+  }
+
+  /** Remembers a span ingested at `ingestedAtMs` (a key already remembered stays where it is). */
+  add(key: string, ingestedAtMs: number, startMs: number): void {
+    if (this.#keys.has(key)) return;
+    this.#keys.set(key, startMs);
+    this.#order.push(key);
+    const last = this.#runs[this.#runs.length - 1];
+    if (last !== undefined && this.#runs.length > this.#runsHead && last[0] === ingestedAtMs) last[1]++;
+    else this.#runs.push([ingestedAtMs, 1]);
     this.#evict(ingestedAtMs);
   }
 
   #evict(nowMs: number): void {
     const oldestAllowed = nowMs - this.windowMs;
-    for (const [key, at] of this.#keys) {
-      if (this.#keys.size <= this.maxKeys && at >= oldestAllowed) break;
+    for (;;) {
+      const run = this.#runs[this.#runsHead];
+      if (run === undefined || (this.#keys.size <= this.maxKeys && run[0] >= oldestAllowed)) break;
+      const key = this.#order[this.#head++] as string;
+      this.#forget(this.#keys.get(key) as number);
       this.#keys.delete(key);
-      // Everything ingested up to this entry may now be forgotten.
-      this.#forgottenUpToMs = Math.max(this.#forgottenUpToMs, at + 1);
+      if (--run[1] === 0) this.#runsHead++;
     }
+    if (this.#head > 65_536 && this.#head * 2 > this.#order.length) {
+      this.#order = this.#order.slice(this.#head);
+      this.#head = 0;
+    }
+    if (this.#runsHead > 1024 && this.#runsHead * 2 > this.#runs.length) {
+      this.#runs = this.#runs.slice(this.#runsHead);
+      this.#runsHead = 0;
+    }
+  }
+
+  #forget(startMs: number): void {
+    if (startMs < this.#forgottenFloorMs) return;
+    this.#forgottenSeconds.add(Math.floor(startMs / 1000));
+    if (this.#forgottenSeconds.size <= MAX_FORGOTTEN_SECONDS) return;
+    // Keep the newest nine tenths; spans older than what is dropped are looked up from now on.
+    const seconds = [...this.#forgottenSeconds].sort((a, b) => a - b);
+    const drop = seconds.length - Math.floor(MAX_FORGOTTEN_SECONDS * 0.9);
+    for (let i = 0; i < drop; i++) this.#forgottenSeconds.delete(seconds[i] as number);
+    this.#forgottenFloorMs = ((seconds[drop - 1] as number) + 1) * 1000;
   }
 }
 

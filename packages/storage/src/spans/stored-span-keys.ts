@@ -55,13 +55,34 @@ export async function loadRecentSpanKeys(
   driver: Driver,
   sinceMs: number,
   limit: number,
-): Promise<Array<{ key: string; ingestedAtMs: number }>> {
-  const rows = await driver.query<{ ProjectId: string; TraceId: string; SpanId: string; At: number }>(
-    `SELECT ProjectId, TraceId, SpanId, toUnixTimestamp64Milli(IngestedAt) AS At FROM spans
+): Promise<Array<{ key: string; ingestedAtMs: number; startMs: number }>> {
+  const rows = await driver.query<{ ProjectId: string; TraceId: string; SpanId: string; At: number; Start: number }>(
+    `SELECT ProjectId, TraceId, SpanId, toUnixTimestamp64Milli(IngestedAt) AS At, toUnixTimestamp64Milli(Timestamp) AS Start FROM spans
 WHERE IngestedAt >= fromUnixTimestamp64Milli({since:Int64}, 'UTC')
 ORDER BY IngestedAt DESC
 LIMIT {limit:UInt32}`,
     { since: String(sinceMs), limit },
   );
-  return rows.reverse().map((row) => ({ key: spanKey(row.ProjectId, row.TraceId, row.SpanId), ingestedAtMs: row.At }));
+  return rows.reverse().map((row) => ({ key: spanKey(row.ProjectId, row.TraceId, row.SpanId), ingestedAtMs: Number(row.At), startMs: Number(row.Start) }));
+}
+
+/**
+ * The distinct start seconds of the spans ingested from `sinceMs` to `untilMs` (inclusive), newest
+ * first, at most `limit`; `complete` is false when there were more.
+ */
+export async function loadStartSeconds(
+  driver: Driver,
+  sinceMs: number,
+  untilMs: number,
+  limit: number,
+): Promise<{ seconds: number[]; complete: boolean }> {
+  const rows = await driver.query<{ S: number }>(
+    `SELECT DISTINCT intDiv(toUnixTimestamp64Milli(Timestamp), 1000) AS S FROM spans
+WHERE IngestedAt >= fromUnixTimestamp64Milli({since:Int64}, 'UTC') AND IngestedAt <= fromUnixTimestamp64Milli({until:Int64}, 'UTC')
+ORDER BY S DESC
+LIMIT {limit:UInt32}`,
+    { since: String(sinceMs), until: String(untilMs), limit: limit + 1 },
+  );
+  const seconds = rows.slice(0, limit).map((row) => Number(row.S));
+  return { seconds, complete: rows.length <= limit };
 }
