@@ -27,6 +27,8 @@ export function storageSection(runs: StorageBenchFigures[], opts: Record<string,
     `Method: ${opt(opts, 'insertRows', 100_000)} span rows of ~${num(sorted[0]?.avgRowBytes)} B as JSON (two ~2 KB content attributes) go through \`insertSpans\` — validation, de-duplication, ` +
       `TabSeparated into embedded chDB — in ${opt(opts, 'batchSize', 10_000)}-row batches (ingest's block size), two in flight; wall time and process CPU (JS and engine threads) are measured; ` +
       `then ${opt(opts, 'largeBatchRows', 200_000)} more rows in ${opt(opts, 'largeBatchSize', 50_000)}-row blocks, as the same path with bigger blocks (\`SIGHTLINE_INSERT_BATCH_ROWS\`). ` +
+      `Then ${opt(opts, 'sustainedRows', 1_000_000)} more rows in ${opt(opts, 'batchSize', 10_000)}-row blocks, sustained: past the 500k keys the de-duplication memory holds, with merges of the bigger parts in the window; ` +
+      'their spans started within the last second, as a server under steady load receives them, and each batch is made just before its insert (its making is left out of the CPU per row, not out of the wall time). ' +
       `The query data set is synthesised inside the engine (\`INSERT … SELECT\`) over 7 days; each query runs once to warm up, then ${opt(opts, 'runs', 15)} times ` +
       '(median, [min–max]); merges may still be running, as in production. Bytes on disk: active parts of `spans` / rows. ' +
       'References measured in the same run: the in-engine synthesis rate (the engine writing the same table without JS or JSON) for inserts, ' +
@@ -50,6 +52,12 @@ export function storageSection(runs: StorageBenchFigures[], opts: Record<string,
             // Merges the first run leaves for later run during the second: over both, neither is spared its share.
             [`CPU per inserted row over both runs (${num(insertRows + largeRows)} rows)`, `${num((f.insertCpuUsPerRow * insertRows + f.largeBlocks.insertCpuUsPerRow * largeRows) / (insertRows + largeRows), 1)} µs`, 'derived', '', '', '', ''],
           ]),
+      ...(f.sustained === undefined
+        ? []
+        : [
+            [`insert rate sustained over ${num(f.sustained.rows)} rows, ${opt(opts, 'batchSize', 10_000)}-row blocks (wall)`, `${num(f.sustained.insertRowsPerSec)} rows/s`, 'one timed run', ratio(f.sustained.insertRowsPerSec, f.synthRowsPerSec), 'in-engine synthesis', '≥ 35,000 rows/s', verdict(f.sustained.insertRowsPerSec >= 35_000)],
+            [`CPU per inserted row, sustained (making the rows, ${num(f.sustained.generationCpuUsPerRow, 1)} µs, left out)`, `${num(f.sustained.insertCpuUsPerRow, 1)} µs`, 'one timed run', '', '', '', ''],
+          ]),
       ['in-engine synthesis (reference)', `${num(f.synthRowsPerSec)} rows/s`, 'one timed run', '1.00×', '', '', ''],
       ['bytes on disk per span', `${num(f.bytesOnDiskPerSpan)} B`, 'one measurement', ratio(f.bytesOnDiskPerSpan, f.avgRowBytes), `row as JSON (${num(f.avgRowBytes)} B)`, '', ''],
     ];
@@ -66,6 +74,10 @@ export function storageSection(runs: StorageBenchFigures[], opts: Record<string,
     const large = first.largeBlocks;
     if (large !== undefined) {
       targets.push({ issue: '2', what: `insert rate into chDB (${first.cores} cores), ${num(large.batchSize)}-row blocks`, target: '≥ 35,000 rows/s', measured: `${num(large.insertRowsPerSec)} rows/s`, pass: large.insertRowsPerSec >= 35_000 });
+    }
+    const sustained = first.sustained;
+    if (sustained !== undefined) {
+      targets.push({ issue: '2', what: `insert rate into chDB (${first.cores} cores), sustained over ${num(sustained.rows)} rows in ${opt(opts, 'batchSize', 10_000)}-row blocks`, target: '≥ 35,000 rows/s', measured: `${num(sustained.insertRowsPerSec)} rows/s`, pass: sustained.insertRowsPerSec >= 35_000 });
     }
   }
   const largest = sorted.at(-1);

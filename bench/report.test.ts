@@ -16,7 +16,8 @@ const run: BenchRun = {
       id: 'storage-1000000', bench: 'storage', seconds: 120, loadBefore: 0.5, loadAfter: 1.8,
       figures: {
         cores: 2, loadAverage: 1.8, spans: 1_000_000, avgRowBytes: 4600, insertRowsPerSec: 41_000, insertMBPerSec: 188, insertCpuUsPerRow: 40,
-        insertRowsPerSecAllCores: 50_000, largeBlocks: { batchSize: 50_000, insertRowsPerSec: 30_000, insertCpuUsPerRow: 55, insertRowsPerSecAllCores: 36_364 }, synthRowsPerSec: 82_000, bytesOnDiskPerSpan: 460, rollupBytesOnDisk: 1e6,
+        insertRowsPerSecAllCores: 50_000, largeBlocks: { batchSize: 50_000, insertRowsPerSec: 30_000, insertCpuUsPerRow: 55, insertRowsPerSecAllCores: 36_364 },
+        sustained: { rows: 1_000_000, insertRowsPerSec: 24_000, insertCpuUsPerRow: 75, insertRowsPerSecAllCores: 26_667, generationCpuUsPerRow: 6.5 }, synthRowsPerSec: 82_000, bytesOnDiskPerSpan: 460, rollupBytesOnDisk: 1e6,
         queryMedianMs: { traceList: 12, traceDetail: 60, spendByModelHour: 9, errorRateByModel: 30, p95LatencyByModel: 80 },
         querySpreadMs: { traceList: [10, 15], traceDetail: [55, 70], spendByModelHour: [8, 11], errorRateByModel: [25, 40], p95LatencyByModel: [70, 95] },
         targets: {},
@@ -58,6 +59,9 @@ describe('renderReport', () => {
     expect(md).toContain('| trace detail (all spans of one trace) | 60.0 ms | 55.0–70.0 | 1.20× | budget | ≤ 50 ms | **MISS** |');
     expect(md).toContain('| insert rate, 50,000-row blocks (wall) | 30,000 rows/s | one timed run | 0.37× | in-engine synthesis | ≥ 35,000 rows/s | **MISS** |');
     expect(md).toContain('| 2 | insert rate into chDB (2 cores), 50,000-row blocks | ≥ 35,000 rows/s | 30,000 rows/s | **MISS** |');
+    expect(md).toContain('| insert rate sustained over 1,000,000 rows, 10,000-row blocks (wall) | 24,000 rows/s | one timed run | 0.29× | in-engine synthesis | ≥ 35,000 rows/s | **MISS** |');
+    expect(md).toContain('| CPU per inserted row, sustained (making the rows, 6.5 µs, left out) | 75.0 µs |');
+    expect(md).toContain('| 2 | insert rate into chDB (2 cores), sustained over 1,000,000 rows in 10,000-row blocks | ≥ 35,000 rows/s | 24,000 rows/s | **MISS** |');
     expect(md).toContain('| bytes on disk per span | 460 B | one measurement | 0.10× | row as JSON (4,600 B) |');
     expect(md).toContain('| 2 | trace list (latest 50 roots) median at 1M spans (10M not run) | ≤ 50 ms | 12.0 ms | PASS |');
   });
