@@ -30,25 +30,60 @@ export interface LoadResult {
   cpuUs?: number;
 }
 
-/** A template body plus the byte offsets of every span id in it, so each request is a copy with new ids. */
-export function bodyTemplate(spansPerRequest: number): { body: Buffer; spanIdOffsets: number[] } {
+/**
+ * A template body plus the byte offsets of every span id and start/end time in it, so each request
+ * is a copy with new ids and times.
+ */
+export interface BodyTemplate {
+  body: Buffer;
+  spanIdOffsets: number[];
+  /** Offsets of each span's start and end (fixed64, little-endian nanoseconds). */
+  timeOffsets: Array<[number, number]>;
+  /** Each span's duration in nanoseconds. */
+  durationsNs: bigint[];
+}
+
+export function bodyTemplate(spansPerRequest: number): BodyTemplate {
   const spans = Array.from({ length: spansPerRequest }, (_, i) => llmSpan(i));
   const body = Buffer.from(encodeProtobuf(exportRequest(spans)));
   const spanIdOffsets = spans.map((s) => body.indexOf(Buffer.from(s.spanId, 'hex')));
   if (spanIdOffsets.some((o) => o < 0)) throw new Error('span id not found in template');
-  return { body, spanIdOffsets };
+  const fixed64 = (ns: string): Buffer => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(ns));
+    return b;
+  };
+  // Start and end follow the span id in field order (OTLP Span fields 7 and 8).
+  const timeOffsets = spans.map((s, i): [number, number] => [
+    body.indexOf(fixed64(s.startTimeUnixNano), spanIdOffsets[i]),
+    body.indexOf(fixed64(s.endTimeUnixNano), spanIdOffsets[i]),
+  ]);
+  if (timeOffsets.some(([start, end]) => start < 0 || end < 0)) throw new Error('span times not found in template');
+  const durationsNs = spans.map((s) => BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano));
+  return { body, spanIdOffsets, timeOffsets, durationsNs };
 }
 
-export function stampedBody(t: { body: Buffer; spanIdOffsets: number[] }, runTag: number, request: number): Buffer {
-  return stampInPlace(Buffer.from(t.body), t.spanIdOffsets, runTag, request);
+export function stampedBody(t: BodyTemplate, runTag: number, request: number): Buffer {
+  return stampInPlace(Buffer.from(t.body), t, runTag, request);
 }
 
-/** Writes the ids of `request` into a copy of the template (a buffer reused across requests). */
-function stampInPlace(b: Buffer, spanIdOffsets: readonly number[], runTag: number, request: number): Buffer {
+/**
+ * Writes the ids of `request` into a copy of the template (a buffer reused across requests), and
+ * times as of now: spans that ended just before they were sent, as an exporter sends them.
+ */
+function stampInPlace(b: Buffer, t: BodyTemplate, runTag: number, request: number): Buffer {
   // First 4 bytes: run tag + request number; the other 4 stay random per span within the template.
-  for (const off of spanIdOffsets) {
+  for (const off of t.spanIdOffsets) {
     b.writeUInt8(runTag & 0xff, off);
     b.writeUIntBE(request & 0xffffff, off + 1, 3);
+  }
+  const nowNs = BigInt(Date.now()) * 1_000_000n;
+  for (let i = 0; i < t.timeOffsets.length; i++) {
+    const [startAt, endAt] = t.timeOffsets[i] as [number, number];
+    const duration = t.durationsNs[i] as bigint;
+    const end = nowNs - BigInt(i) * 1000n;
+    b.writeBigUInt64LE(end - duration, startAt);
+    b.writeBigUInt64LE(end, endAt);
   }
   return b;
 }
@@ -82,7 +117,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     // with the server, so it should not spend them copying 1.2 MB per request.
     const body = Buffer.from(template.body);
     for (let r = next++; r < requests; r = next++) {
-      stampInPlace(body, template.spanIdOffsets, o.runTag, r);
+      stampInPlace(body, template, o.runTag, r);
       for (;;) {
         const t0 = performance.now();
         const res = await send(body);
