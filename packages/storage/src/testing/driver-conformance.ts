@@ -281,6 +281,8 @@ export function describeDriverConformance(name: string, open: () => Promise<Driv
       );
       const byName = new Map(ddl.map((t) => [t.name, t.create]));
       expect(byName.get('spans')).toMatch(/ReplacingMergeTree\(IngestedAt\)[\s\S]*TTL toDateTime\(Timestamp\) \+ toIntervalDay\(7\)/);
+      // 0006: inserted blocks as Compact parts.
+      expect(byName.get('spans')).toMatch(/SETTINGS [^\n]*min_rows_for_wide_part = 100000/);
       expect(byName.get('rollup_hourly')).toMatch(/TTL Bucket \+ toIntervalDay\(7\)/);
       expect(byName.get('rollup_minutely')).toMatch(/TTL Bucket \+ toIntervalDay\(3\)/);
       // A changed retention reaches the existing tables; the minute rollups keep their own TTL.
