@@ -91,21 +91,29 @@ export function withPrompt<T>(prompt: PromptRef, fn: () => T): T {
 }
 
 // Attempt numbering: the same logical call (same parent, same model and leading messages) made
-// again is a retry. Bounded so a long-lived process cannot grow it without limit.
+// again is a retry. Bounded so a long-lived process cannot grow it without limit: two generations
+// of at most half the bound each; when the newer fills, the older is dropped. (Evicting the oldest
+// key of one Map instead costs ~5 µs a call once full: V8 iterates over every deleted entry it
+// keeps until it rehashes.)
 const MAX_TRACKED_CALLS = 10_000;
-const attempts = new Map<string, number>();
+let attempts = new Map<string, number>();
+let olderAttempts = new Map<string, number>();
 
 /** Returns the 1-based attempt number of the logical call `key` under `parentId`. */
 export function nextAttempt(parentId: string, key: string): number {
   const slot = `${parentId}:${key}`;
-  const n = (attempts.get(slot) ?? 0) + 1;
-  attempts.delete(slot);
+  const n = (attempts.get(slot) ?? olderAttempts.get(slot) ?? 0) + 1;
   attempts.set(slot, n);
-  if (attempts.size > MAX_TRACKED_CALLS) {
-    const oldest = attempts.keys().next().value;
-    if (oldest !== undefined) attempts.delete(oldest);
+  if (attempts.size >= MAX_TRACKED_CALLS / 2) {
+    olderAttempts = attempts;
+    attempts = new Map();
   }
   return n;
+}
+
+/** Logical calls whose attempts are counted right now (at most MAX_TRACKED_CALLS). */
+export function trackedCallCount(): number {
+  return attempts.size + olderAttempts.size;
 }
 
 /** FNV-1a over a string, as 8 hex chars: a cheap stable key, not a security hash. */
