@@ -25,6 +25,12 @@ export interface IngestBenchOptions {
   floorSpans?: number;
   /** Load generator's HTTP client. Default node:http with keep-alive. */
   client?: 'http' | 'fetch';
+  /**
+   * A second, sustained load after the floor: this many spans against the same server, past the
+   * de-duplication memory's 500k keys and with merges of the bigger parts running. 0 skips it.
+   * Default 750k.
+   */
+  sustainedSpans?: number;
   /** Rows per insert when the server drains its spool (`SIGHTLINE_INSERT_BATCH_ROWS`). Default: the server's. */
   insertBatchRows?: number;
   log?: (line: string) => void;
@@ -67,6 +73,17 @@ export interface IngestBenchFigures {
    * and libuv's file I/O pool: fsync, writes), and chDB's engine threads.
    */
   serverCpuByThreadUsPerSpan?: ThreadCpu;
+  /** The sustained load (`sustainedSpans`), when run. */
+  sustained?: SustainedFigures;
+}
+
+export interface SustainedFigures {
+  spans: number;
+  acknowledged: number;
+  lost: number;
+  endToEndSpansPerSec: number;
+  requestP95Ms: number;
+  retried: number;
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -83,28 +100,35 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
     ...(opts.insertBatchRows !== undefined ? { insertBatchRows: String(opts.insertBatchRows) } : {}),
   });
   try {
-    const before = await server.countSpans();
     log(`ingest bench: ${spans} spans, ${spansPerRequest}/request, concurrency ${opts.concurrency ?? 6}, server ${server.url}`);
     const cpuSamples = sampleCpu();
-    const load = await runLoadProcess({ url: server.url, key: server.key, spans, spansPerRequest, concurrency: opts.concurrency ?? 6, runTag: 1, client: opts.client ?? 'http' });
-    let stored = (await server.countSpans()) - before;
-    const waitUntil = Date.now() + 120_000;
-    while (stored < load.acknowledged && Date.now() < waitUntil) {
-      await new Promise((r) => setTimeout(r, 50));
-      stored = (await server.countSpans()) - before;
-    }
-    const storedAt = Date.now();
+    const { load, stored, storedAt } = await loadUntilStored(server, { url: server.url, key: server.key, spans, spansPerRequest, concurrency: opts.concurrency ?? 6, runTag: 1, client: opts.client ?? 'http' });
     const serverCpu = cpuSamples.stop(load.startedAtMs, storedAt);
     const perSpan = (us: number) => round(us / load.acknowledged);
     const duplicates = await server.duplicateCount();
-    const lat = [...load.latenciesMs].sort((a, b) => a - b);
-    const q = (p: number) => round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? 0);
+    const q = quantiles(load.latenciesMs);
 
     const floorSpans = opts.floorSpans ?? 50_000;
     if (floorSpans > 0) log('measuring the floor: decode + normalise + insertSpans, no HTTP…');
     const none = { decode: 0, normalise: 0, encode: 0, insert: 0 };
     const floor = floorSpans > 0 ? await measureFloor(server.driver, floorSpans, spansPerRequest) : { spansPerSec: Number.NaN, stages: none, cpu: none };
     const endToEnd = load.acknowledged / ((storedAt - load.startedAtMs) / 1000);
+    const sustainedSpans = opts.sustainedSpans ?? 750_000;
+    let sustained: SustainedFigures | undefined;
+    if (sustainedSpans > 0) {
+      log(`sustained load: ${sustainedSpans} more spans…`);
+      const run = await loadUntilStored(server, { url: server.url, key: server.key, spans: sustainedSpans, spansPerRequest, concurrency: opts.concurrency ?? 6, runTag: 4, client: opts.client ?? 'http' });
+      sustained = {
+        spans: sustainedSpans,
+        acknowledged: run.load.acknowledged,
+        // Duplicates are counted over the whole store: the first load's are already in `lost` above.
+        lost: run.load.acknowledged - run.stored + ((await server.duplicateCount()) - duplicates),
+        endToEndSpansPerSec: Math.round(run.load.acknowledged / ((run.storedAt - run.load.startedAtMs) / 1000)),
+        requestP95Ms: quantiles(run.load.latenciesMs)(0.95),
+        retried: run.load.retried,
+      };
+      log(`sustained: ${sustained.endToEndSpansPerSec} spans/s end to end, p95 ${sustained.requestP95Ms} ms, ${sustained.lost} lost`);
+    }
     const figures: IngestBenchFigures = {
       cores: availableParallelism(),
       loadAverage: round(loadavg()[0] ?? 0),
@@ -129,6 +153,7 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
         ? {}
         : { serverCpuByThreadUsPerSpan: { main: perSpan(serverCpu.byThread.main), nodeHelpers: perSpan(serverCpu.byThread.nodeHelpers), engine: perSpan(serverCpu.byThread.engine) } }),
       ...(load.cpuUs === undefined ? {} : { loadCpuUsPerSpan: round(load.cpuUs / load.acknowledged) }),
+      ...(sustained === undefined ? {} : { sustained }),
     };
     return figures;
   } finally {
@@ -204,6 +229,28 @@ function threadCpu(): ThreadCpu | null {
     else out.engine += us;
   }
   return out;
+}
+
+/** Runs one load and waits (at most 2 minutes) until every acknowledged span is queryable. */
+async function loadUntilStored(
+  server: Awaited<ReturnType<typeof startTestServer>>,
+  o: LoadOptions,
+): Promise<{ load: LoadResult; stored: number; storedAt: number }> {
+  const before = await server.countSpans();
+  const load = await runLoadProcess(o);
+  let stored = (await server.countSpans()) - before;
+  const waitUntil = Date.now() + 120_000;
+  while (stored < load.acknowledged && Date.now() < waitUntil) {
+    await new Promise((r) => setTimeout(r, 50));
+    stored = (await server.countSpans()) - before;
+  }
+  return { load, stored, storedAt: Date.now() };
+}
+
+/** Request latency quantiles, ms. */
+function quantiles(latenciesMs: readonly number[]): (p: number) => number {
+  const lat = [...latenciesMs].sort((a, b) => a - b);
+  return (p) => round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? 0);
 }
 
 function runLoadProcess(o: LoadOptions): Promise<LoadResult> {
@@ -294,6 +341,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
         '  --batch=N          spans per OTLP request (default 256)',
         '  --concurrency=N    requests in flight from the load process (default 6)',
         '  --floor-spans=N    spans through decode + normalise + insert alone for the floor (default 50000; 0 skips it)',
+        '  --sustained-spans=N  a second load after the floor, past the de-duplication memory (default 750000; 0 skips it)',
         '  --fetch            load process sends with fetch (undici) instead of node:http',
         "  --insert-batch-rows=N  rows per insert when the server drains its spool (default: the server's)",
         '  --json             one JSON line of figures on stdout',
@@ -306,12 +354,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const batch = arg('batch');
   const concurrency = arg('concurrency');
   const floorSpans = arg('floor-spans');
+  const sustainedSpans = arg('sustained-spans');
   const insertBatchRows = arg('insert-batch-rows');
   const f = await runIngestBench({
     ...(spans ? { spans } : {}),
     ...(batch ? { spansPerRequest: batch } : {}),
     ...(concurrency ? { concurrency } : {}),
     ...(floorSpans !== undefined ? { floorSpans } : {}),
+    ...(sustainedSpans !== undefined ? { sustainedSpans } : {}),
     ...(process.argv.includes('--fetch') ? { client: 'fetch' as const } : {}),
     ...(insertBatchRows !== undefined ? { insertBatchRows } : {}),
   });
@@ -333,6 +383,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
         `  CPU per span          server ${f.serverCpuUsPerSpan} µs (all threads, first request → last span stored)   load generator ${f.loadCpuUsPerSpan} µs`,
         ...(f.serverCpuByThreadUsPerSpan
           ? [`    server by thread    ${Object.entries(f.serverCpuByThreadUsPerSpan).map(([k, v]) => `${k} ${v}`).join('   ')}   (main = JS event loop; nodeHelpers = GC helpers + file I/O pool; engine = chDB)`]
+          : []),
+        ...(f.sustained
+          ? [`  sustained             ${f.sustained.spans} more spans: ${f.sustained.endToEndSpansPerSec} spans/s end to end, p95 ${f.sustained.requestP95Ms} ms, lost ${f.sustained.lost}, retried requests ${f.sustained.retried}`]
           : []),
       ].join('\n') + '\n',
     );

@@ -32,6 +32,7 @@ const run: BenchRun = {
       figures: {
         cores: 2, loadAverage: 1, spans: 150_000, spanBytes: 4700, acknowledged: 150_000, stored: 150_000, lost: 0, duplicates: 0, ackedSpansPerSec: 30_000,
         endToEndSpansPerSec: 27_000, requestP50Ms: 40, requestP95Ms: 120, requestP99Ms: 300, retried: 0, floorSpansPerSec: 36_000, ratioToFloor: 0.75,
+        sustained: { spans: 750_000, acknowledged: 750_000, lost: 0, endToEndSpansPerSec: 18_000, requestP95Ms: 160, retried: 2 },
       },
     },
     { id: 'cost', bench: 'cost', seconds: 3, loadBefore: 1, loadAfter: 1, error: 'exit 1\nError: boom' },
@@ -80,6 +81,9 @@ describe('renderReport', () => {
   it('renders ingest against its floor and lists the failed benchmark with its output', () => {
     expect(md).toContain('| end to end (acknowledged → queryable in ClickHouse) | 27,000 spans/s | one timed run | 0.75× | floor | ≥ 25,000 spans/s | PASS |');
     expect(md).toContain('| 4 | request latency p95 | ≤ 250 ms | 120.0 ms | PASS |');
+    expect(md).toContain('| sustained: 750,000 more spans, end to end | 18,000 spans/s | one timed run | 0.50× | floor | ≥ 25,000 spans/s | **MISS** |');
+    expect(md).toContain('| 4 | end-to-end ingest rate, sustained over 750,000 more spans | ≥ 25,000 spans/s | 18,000 spans/s | **MISS** |');
+    expect(md).toContain('| 4 | spans lost, sustained | 0 | 0 | PASS |');
     expect(md).toContain('| cost | 3 | 1.00 → 1.00 | FAILED |');
     expect(md).toContain('### cost failed\n\n```\nexit 1\nError: boom\n```');
   });
