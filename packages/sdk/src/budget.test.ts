@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BudgetExceededError, type BudgetOptions } from './budget.ts';
+import { BudgetExceededError, BudgetGuard, type BudgetOptions } from './budget.ts';
+import type { LlmCall } from './llm-call.ts';
 import { flush, init, shutdown } from './init.ts';
 import { wrapOpenAI } from './openai/wrap.ts';
 import { withContext } from './scope.ts';
@@ -75,6 +76,19 @@ describe('budget guard', () => {
     await withContext({ userId: 'bob' }, () => c.chat.completions.create({ model: 'm', messages }));
     await withContext({ userId: 'carol' }, () => c.chat.completions.create({ model: 'm', messages }));
     expect(statusRequests.map((r) => r.url)).toEqual(['/api/budgets/status?userId=bob', '/api/budgets/status?userId=carol']);
+  });
+
+  it('keeps the status of a bounded number of users, however many a service sees', async () => {
+    const guard = new BudgetGuard({ mode: 'throw', cacheMs: 60_000 }, `${statusUrl}/api/budgets/status`, {}, 2);
+    // Within budget, the guard never reads the call.
+    const call = {} as LlmCall;
+    const check = (userId: string) => withContext({ userId }, () => guard.gate(call));
+    await check('u1');
+    await check('u2');
+    expect(check('u1')).toBeUndefined(); // cached
+    await check('u3'); // a third user: the cache starts afresh
+    await check('u1');
+    expect(statusRequests.map((r) => r.url.split('=')[1])).toEqual(['u1', 'u2', 'u3', 'u1']);
   });
 
   it('warns on the span and lets the call through in warn mode', async () => {

@@ -57,6 +57,9 @@ function parseStatus(body: unknown): Status | null {
   return { exhausted: b.exhausted, budgets: b.budgets as BudgetState[] };
 }
 
+/** Users whose budget status is cached at once; past it the cache starts afresh (entries live seconds). */
+export const MAX_CACHED_USERS = 10_000;
+
 /** Client side of the budget guard: a per-user cached status, fail-open by default. */
 export class BudgetGuard {
   private readonly cache = new Map<string, { at: number; status: Status | null }>();
@@ -69,6 +72,7 @@ export class BudgetGuard {
     private readonly options: BudgetOptions,
     private readonly statusUrl: string,
     private readonly headers: Record<string, string>,
+    private readonly maxCachedUsers = MAX_CACHED_USERS,
   ) {
     this.cacheMs = options.cacheMs ?? 5000;
     this.failOpen = options.failOpen ?? true;
@@ -130,6 +134,8 @@ export class BudgetGuard {
         return null;
       })
       .then((status) => {
+        // A service sees ever new users: the cache must not grow with them.
+        if (this.cache.size >= this.maxCachedUsers && !this.cache.has(key)) this.cache.clear();
         this.cache.set(key, { at: Date.now(), status });
         this.inflight.delete(key);
         return status;
