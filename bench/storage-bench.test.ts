@@ -5,7 +5,7 @@ import { runStorageBench } from './storage.ts';
 // claims (every query returned data, the synthetic spans landed) on a small data set. No timings.
 describe('storage benchmark (smoke)', () => {
   it('inserts, synthesises and queries a small data set', async () => {
-    const figures = await runStorageBench({ spans: 20_000, insertRows: 2_000, batchSize: 1_000, largeBatchSize: 2_000, largeBatchRows: 4_000, runs: 1 });
+    const figures = await runStorageBench({ spans: 20_000, insertRows: 2_000, batchSize: 1_000, largeBatchSize: 2_000, largeBatchRows: 4_000, sustainedRows: 3_000, runs: 1 });
     expect(figures.spans).toBe(20_000);
     expect(figures.avgRowBytes).toBeGreaterThan(4_000);
     expect(figures.avgRowBytes).toBeLessThan(5_500);
@@ -13,6 +13,9 @@ describe('storage benchmark (smoke)', () => {
     expect(figures.insertCpuUsPerRow).toBeGreaterThan(0);
     expect(figures.largeBlocks?.batchSize).toBe(2_000);
     expect(figures.largeBlocks?.insertCpuUsPerRow).toBeGreaterThan(0);
+    expect(figures.sustained?.rows).toBe(3_000);
+    expect(figures.sustained?.insertCpuUsPerRow).toBeGreaterThan(0);
+    expect(figures.sustained?.generationCpuUsPerRow).toBeGreaterThan(0);
     expect(figures.bytesOnDiskPerSpan).toBeGreaterThan(50);
     expect(Object.keys(figures.queryMedianMs).sort()).toEqual(
       ['errorRateByModel', 'p95LatencyByModel', 'spendByModelHour', 'traceDetail', 'traceList'].sort(),
@@ -20,11 +23,12 @@ describe('storage benchmark (smoke)', () => {
   }, 300_000);
 
   it('measures the insert alone with --insert-only (no synthesis, no queries)', async () => {
-    const figures = await runStorageBench({ spans: 20_000, insertRows: 3_000, batchSize: 1_000, largeBatchSize: 0, inFlight: 3, insertOnly: true });
+    const figures = await runStorageBench({ spans: 20_000, insertRows: 3_000, batchSize: 1_000, largeBatchSize: 0, sustainedRows: 0, inFlight: 3, insertOnly: true });
     expect(figures.insertRowsPerSec).toBeGreaterThan(0);
     expect(figures.insertCpuUsPerRow).toBeGreaterThan(0);
     expect(figures.spans).toBe(0);
     expect(figures.largeBlocks).toBeUndefined();
+    expect(figures.sustained).toBeUndefined();
     expect(figures.queryMedianMs).toEqual({});
     expect(Object.keys(figures.targets).sort()).toEqual(['insertRowsPerSec', 'insertRowsPerSecAllCores']);
   }, 120_000);
