@@ -10,6 +10,7 @@ const mode = (m: ModeFigures['mode'], stream: boolean, cpu: number, inCall: numb
 const run: BenchRun = {
   command: 'pnpm bench', startedAt: '2026-11-23 02:05 UTC', finishedAt: '2026-11-23 02:25 UTC', revision: 'abc1234', notes: ['Incomplete: cost failed.'],
   machine: { cpuModel: 'Test CPU', cores: 2, memoryGb: 8, os: 'Linux 6', node: 'v20.20.2' },
+  speed: { start: { jsMs: 228.4, engineMs: 251 }, end: { jsMs: 231, engineMs: 262.5 } },
   loadStart: [0.5, 0.4, 0.3], loadEnd: [1.9, 1.2, 0.8], versions: { node: 'v20.20.2', chdb: '3.4.0' },
   jobs: [
     {
@@ -53,6 +54,12 @@ describe('renderReport', () => {
     expect(md).toContain('| Test CPU | 2 | 8.0 GB | Linux 6 | v20.20.2 | 0.50 / 0.40 / 0.30 | 1.90 / 1.20 / 0.80 |');
     expect(md).toContain('| chdb | 3.4.0 |');
     expect(md).toContain('> Incomplete: cost failed.');
+  });
+
+  it('states the speed probe at the start and the end, and leaves it out of runs that had none', () => {
+    expect(md).toContain('at the start, JS 228.4 ms, engine 251.0 ms; at the end, JS 231.0 ms, engine 262.5 ms.');
+    const { speed: _speed, ...older } = run;
+    expect(renderReport(older)).not.toContain('Speed probe');
   });
 
   it('renders storage figures with spread, ratio to the same-run reference and verdicts', () => {

@@ -10,6 +10,7 @@ import { num, table, verdict, type Section } from './report-format.ts';
 import { sdkSection } from './report-sdk.ts';
 import { queriesSection, storageSection } from './report-storage.ts';
 import type { ModeFigures } from './sdk-overhead.ts';
+import type { SpeedProbe } from './speed-probe.ts';
 import type { StorageBenchFigures } from './storage.ts';
 import type { ViewerBundleFigures } from './viewer-bundle.ts';
 
@@ -46,6 +47,8 @@ export interface BenchRun {
   /** Anything a reader must know first (an incomplete run, a loaded machine). */
   notes: string[];
   machine: MachineInfo;
+  /** The speed probe before the first benchmark and after the last (absent in runs before it existed). */
+  speed?: { start: SpeedProbe; end?: SpeedProbe };
   loadStart: [number, number, number];
   loadEnd: [number, number, number];
   versions: Record<string, string>;
@@ -103,6 +106,7 @@ export function renderReport(run: BenchRun): string {
       ['CPU', 'cores', 'memory', 'OS', 'Node', 'load average at start (1/5/15 min)', 'at end'],
       [[run.machine.cpuModel, String(run.machine.cores), `${num(run.machine.memoryGb, 1)} GB`, run.machine.os, run.machine.node, load(run.loadStart), load(run.loadEnd)]],
     ),
+    ...speedLines(run),
     '',
     table(['package', 'version'], Object.entries(run.versions).map(([name, version]) => [name, version])),
     '',
@@ -124,4 +128,16 @@ export function renderReport(run: BenchRun): string {
   );
   for (const j of failed) out.push('', `### ${j.id} failed`, '', '```', (j.error ?? '').trim(), '```');
   return `${out.join('\n')}\n`;
+}
+
+/** The speed probe's figures: compare them before comparing two reports' absolute figures. */
+function speedLines(run: BenchRun): string[] {
+  if (run.speed === undefined) return [];
+  const at = (p: SpeedProbe) => `JS ${num(p.jsMs, 1)} ms, engine ${num(p.engineMs, 1)} ms`;
+  const end = run.speed.end === undefined ? '' : `; at the end, ${at(run.speed.end)}`;
+  return [
+    '',
+    `Speed probe (\`bench/speed-probe.ts\`: one core, best of 5 rounds, lower is faster): at the start, ${at(run.speed.start)}${end}. ` +
+      'Machines of this kind differ: compare the probe before comparing the absolute figures of two reports.',
+  ];
 }

@@ -13,6 +13,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { gitRevision, keyVersions, loadAverages, machineInfo, ROOT } from './bench-env.ts';
 import { benchPlan, parseOnly, type BenchJob } from './bench-plan.ts';
 import { renderReport, type BenchRun, type JobResult } from './report.ts';
+import type { SpeedProbe } from './speed-probe.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const flag = (name: string) => process.argv.includes(`--${name}`);
@@ -78,6 +79,17 @@ function runJob(job: BenchJob, workDir: string): Promise<{ figures?: unknown; er
   });
 }
 
+/** The speed probe, in a child of its own (this process never loads the engine); undefined if it fails. */
+function probeSpeed(): SpeedProbe | undefined {
+  try {
+    const out = execFileSync(process.execPath, ['--conditions=@sightline/source', '--import', 'tsx', join(ROOT, 'bench', 'speed-probe.ts')], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    return JSON.parse(out.trim().split('\n').pop() ?? '') as SpeedProbe;
+  } catch (err) {
+    progress(`speed probe failed: ${(err as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
+}
+
 /** The finished runs of an earlier run's raw file that this run does not measure again. */
 function carriedJobs(rawPath: string | undefined, plan: BenchJob[]): JobResult[] {
   if (rawPath === undefined) return [];
@@ -110,6 +122,7 @@ async function main(): Promise<number> {
   const machine = machineInfo();
   const revision = gitRevision((cmd, args) => execFileSync(cmd, args, { cwd: ROOT, encoding: 'utf8' }));
   const versions = keyVersions();
+  const speedStart = probeSpeed();
   // The raw figures, so the report can be re-rendered (--render=FILE) without measuring again.
   const rawPath = join(tmpdir(), `sightline-bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
   const jobs: JobResult[] = [];
@@ -120,7 +133,7 @@ async function main(): Promise<number> {
 
   // Written after every benchmark, so a run stopped part-way still leaves a complete report of what
   // finished, saying what did not run.
-  const write = (finished: boolean): number => {
+  const write = (finished: boolean, speedEnd?: SpeedProbe): number => {
     const loadEnd = loadAverages();
     const notes: string[] = [];
     if (!finished) {
@@ -132,17 +145,25 @@ async function main(): Promise<number> {
     if (peak > machine.cores) {
       notes.push(`The machine was loaded (1-min load average up to ${peak} on ${machine.cores} cores): absolute figures are pessimistic; ratios to same-run references hold better.`);
     }
+    if (speedStart !== undefined && speedEnd !== undefined) {
+      const change = (a: number, b: number) => Math.abs(b - a) / a;
+      if (Math.max(change(speedStart.jsMs, speedEnd.jsMs), change(speedStart.engineMs, speedEnd.engineMs)) > 0.15) {
+        notes.push(`The machine's speed changed during the run (speed probe JS ${speedStart.jsMs} → ${speedEnd.jsMs} ms, engine ${speedStart.engineMs} → ${speedEnd.engineMs} ms): figures measured at different times compare less well.`);
+      }
+    }
     const failed = jobs.filter((j) => j.error !== undefined);
     if (failed.length > 0) notes.push(`Incomplete: ${failed.map((j) => j.id).join(', ')} failed (see the run log at the end).`);
     for (const j of carried) notes.push(`Not measured in this run: ${j.id}; its figures are those of ${j.carriedFrom ?? 'an earlier run'}.`);
     const all = ordered([...jobs, ...carried]);
-    const run: BenchRun = { command, startedAt: utc(started), finishedAt: utc(new Date()), revision, notes, machine, loadStart, loadEnd, versions, jobs: all };
+    const speed = speedStart === undefined ? undefined : { start: speedStart, ...(speedEnd !== undefined ? { end: speedEnd } : {}) };
+    const run: BenchRun = { command, startedAt: utc(started), finishedAt: utc(new Date()), revision, notes, machine, ...(speed ? { speed } : {}), loadStart, loadEnd, versions, jobs: all };
     writeFileSync(outPath, renderReport(run));
     writeFileSync(rawPath, `${JSON.stringify(run, null, 2)}\n`);
     return failed.length;
   };
 
   progress(`${command}: ${plan.length} benchmark runs on ${machine.cores} cores (${machine.cpuModel}), load average ${loadStart.join(' / ')}`);
+  if (speedStart !== undefined) progress(`speed probe: JS ${speedStart.jsMs} ms, engine ${speedStart.engineMs} ms (one core; lower is faster)`);
   const workDir = mkdtempSync(join(tmpdir(), 'sightline-bench-run-'));
   try {
     for (const [i, job] of plan.entries()) {
@@ -159,7 +180,9 @@ async function main(): Promise<number> {
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
-  const failed = write(true);
+  const speedEnd = probeSpeed();
+  if (speedEnd !== undefined) progress(`speed probe at the end: JS ${speedEnd.jsMs} ms, engine ${speedEnd.engineMs} ms`);
+  const failed = write(true, speedEnd);
   progress(`\nwrote ${outPath} (${jobs.length - failed}/${jobs.length} benchmark runs ok); raw figures in ${rawPath}`);
   return failed === 0 ? 0 : 1;
 }
