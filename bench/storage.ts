@@ -3,6 +3,7 @@
 //   [--insert-rows=N] [--batch-size=N] [--in-flight=N] [--insert-only (the insert measurement alone)]
 //   [--large-batch-size=N (default 50000; 0 skips the big-block insert)] [--large-batch-rows=N (default 200000)]
 //   [--sustained-rows=N (default 1000000; 0 skips the sustained insert)]
+//   [--after-migrate='SQL;SQL' (statements run after the migrations: A/B runs of a schema variant)]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +41,11 @@ export interface StorageBenchOptions {
   runs?: number;
   /** Data directory; a fresh temp dir (removed afterwards) by default. */
   dataDir?: string;
+  /**
+   * Statements run after the migrations, for A/B runs of a schema variant without editing a
+   * migration: `['SYSTEM STOP MERGES']`, `['ALTER TABLE spans DROP INDEX idx_res_attr_key']`.
+   */
+  afterMigrate?: string[];
   log?: (line: string) => void;
 }
 
@@ -79,6 +85,10 @@ export async function runStorageBench(opts: StorageBenchOptions = {}): Promise<S
   const driver = await openDriver({ mode: 'embedded', dataDir, database: 'bench' });
   try {
     await migrate(driver, { retentionDays: 30 });
+    for (const statement of opts.afterMigrate ?? []) {
+      log(`after the migrations: ${statement}`);
+      await driver.command(statement);
+    }
 
     // 1. Insert rate through the real path (validation, de-duplication, TabSeparated into chDB);
     // background merges of the inserted parts run meanwhile and their CPU counts, as in production.
@@ -338,7 +348,7 @@ function round(value: number): number {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const spans = process.argv.includes('--10m') ? 10_000_000 : Number(arg('spans') ?? 1_000_000);
   const figures = await runStorageBench({
     spans,
@@ -349,6 +359,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     ...(arg('large-batch-rows') === undefined ? {} : { largeBatchRows: Number(arg('large-batch-rows')) }),
     ...(arg('sustained-rows') === undefined ? {} : { sustainedRows: Number(arg('sustained-rows')) }),
     insertOnly: process.argv.includes('--insert-only'),
+    // --after-migrate='SYSTEM STOP MERGES;ALTER TABLE spans DROP INDEX idx_res_attr_key'
+    ...(arg('after-migrate') === undefined ? {} : { afterMigrate: (arg('after-migrate') ?? '').split(';').filter((s) => s.trim() !== '') }),
     log: (line) => console.log(line),
   });
   if (process.argv.includes('--json')) console.log(JSON.stringify(figures));
