@@ -260,25 +260,7 @@ async function measureInsert(driver: Driver, base: SpanRow, rows: number, batchS
   const batches: SpanRow[][] = [];
   const pool = jsContentPool(Math.min(batchSize, rows));
   for (let done = 0; done < rows; done += batchSize) batches.push(jsSpanBatch(base, Math.min(batchSize, rows - done), done, pool));
-  const started = performance.now();
-  const cpuBefore = process.cpuUsage();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < batches.length) {
-      const batch = batches[next++] ?? [];
-      const result = await insertSpans(driver, batch);
-      if (result.inserted !== batch.length) throw new Error(`expected ${batch.length} inserted, got ${result.inserted}`);
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, worker));
-  const rowsPerSec = rows / ((performance.now() - started) / 1000);
-  const cpu = process.cpuUsage(cpuBefore);
-  const cpuUsPerRow = (cpu.user + cpu.system) / rows;
-  return {
-    insertRowsPerSec: Math.round(rowsPerSec),
-    insertCpuUsPerRow: round(cpuUsPerRow),
-    insertRowsPerSecAllCores: Math.round((availableParallelism() * 1e6) / cpuUsPerRow),
-  };
+  return timeInserts(driver, rows, inFlight, (from) => batches[from / batchSize] ?? []);
 }
 
 /**
@@ -306,12 +288,22 @@ async function measureSustainedInsert(
     generationUs += (performance.now() - before) * 1000;
     return batch;
   };
+  const figures = await timeInserts(driver, rows, inFlight, make, () => generationUs);
+  return { ...figures, generationCpuUsPerRow: round(generationUs / rows) };
+}
+
+/**
+ * Inserts `rows` rows through insertSpans, `inFlight` batches at once, `batchAt(from)` giving the
+ * batch that starts at row `from`; wall time and process CPU, less `excludedUs()` of it.
+ */
+async function timeInserts(driver: Driver, rows: number, inFlight: number, batchAt: (from: number) => SpanRow[], excludedUs = () => 0): Promise<InsertFigures> {
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < rows) {
-      const batch = make(next);
+      const batch = batchAt(next);
+      if (batch.length === 0) throw new Error(`no batch at row ${next}`);
       next += batch.length;
       const result = await insertSpans(driver, batch);
       if (result.inserted !== batch.length) throw new Error(`expected ${batch.length} inserted, got ${result.inserted}`);
@@ -320,12 +312,11 @@ async function measureSustainedInsert(
   await Promise.all(Array.from({ length: inFlight }, worker));
   const rowsPerSec = rows / ((performance.now() - started) / 1000);
   const cpu = process.cpuUsage(cpuBefore);
-  const cpuUsPerRow = (cpu.user + cpu.system - generationUs) / rows;
+  const cpuUsPerRow = (cpu.user + cpu.system - excludedUs()) / rows;
   return {
     insertRowsPerSec: Math.round(rowsPerSec),
     insertCpuUsPerRow: round(cpuUsPerRow),
     insertRowsPerSecAllCores: Math.round((availableParallelism() * 1e6) / cpuUsPerRow),
-    generationCpuUsPerRow: round(generationUs / rows),
   };
 }
 
@@ -370,6 +361,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const large = figures.largeBlocks;
     if (large !== undefined) {
       console.log(`  with ${large.batchSize.toLocaleString('en')}-row blocks: ${large.insertRowsPerSec.toLocaleString('en')} rows/s wall; ${large.insertCpuUsPerRow} µs CPU/row → ${large.insertRowsPerSecAllCores.toLocaleString('en')} rows/s on ${figures.cores} free cores`);
+    }
+    const sustained = figures.sustained;
+    if (sustained !== undefined) {
+      console.log(`  sustained over ${sustained.rows.toLocaleString('en')} rows: ${sustained.insertRowsPerSec.toLocaleString('en')} rows/s wall; ${sustained.insertCpuUsPerRow} µs CPU/row (making the rows, ${sustained.generationCpuUsPerRow} µs, left out)`);
     }
     console.log(`synthesis in-engine: ${figures.synthRowsPerSec.toLocaleString('en')} rows/s`);
     console.log(`bytes on disk per span: ${figures.bytesOnDiskPerSpan}; rollups total ${(figures.rollupBytesOnDisk / 1e6).toFixed(1)} MB`);
