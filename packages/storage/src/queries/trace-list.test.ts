@@ -5,7 +5,7 @@ import { toSpanInsertRow } from '../spans/span-insert-row.ts';
 import { QueryError } from './query-error.ts';
 import { seedQueryDataset, type QueryDataset } from './query-dataset.ts';
 import { openQueryTestStore, recentHourMs } from './query-test-store.ts';
-import { listTraces } from './trace-list.ts';
+import { listTraces, narrowingScans } from './trace-list.ts';
 import { hexId, makeSpanRow } from './span-row-fixture.ts';
 import { insertSpans } from '../spans/insert-spans.ts';
 
@@ -191,5 +191,25 @@ describe('listTraces', () => {
   it('sees only its own project', async () => {
     const other = await list({}, 'proj-none');
     expect(other.items).toEqual([]);
+  });
+});
+
+describe('narrowingScans', () => {
+  const hour = 3_600_000;
+  const week = { fromMs: 0, toMs: 7 * 24 * hour };
+  const widths = (scans: { fromMs: number; toMs: number }[]) => scans.map((s) => (s.toMs - s.fromMs) / 60_000);
+
+  it('starts from the newest minutes without span-level filters, from the newest hour with them, widening 8× to the window', () => {
+    expect(widths(narrowingScans(week, null, 'desc'))).toEqual([7.5, 60, 480, 3840, 10_080]);
+    expect(widths(narrowingScans(week, null, 'desc', true))).toEqual([60, 480, 3840, 10_080]);
+    for (const scan of narrowingScans(week, null, 'desc')) expect(scan.toMs).toBe(week.toMs);
+    for (const scan of narrowingScans(week, null, 'asc', true)) expect(scan.fromMs).toBe(week.fromMs);
+  });
+
+  it('starts at the cursor, which stays a candidate, and ends with the rest of the window', () => {
+    const cursor = { sort: 'startTime' as const, order: 'desc' as const, value: String(2 * hour * 1_000_000), traceId: 'a'.repeat(32) };
+    const scans = narrowingScans(week, cursor, 'desc');
+    expect(scans.map((s) => s.toMs)).toEqual(scans.map(() => 2 * hour + 1));
+    expect(widths(scans)).toEqual([7.5, 60, (2 * hour + 1) / 60_000]);
   });
 });

@@ -8,8 +8,14 @@ import { DEFAULT_TRACE_WINDOW_MS, resolveWindow, type TimeWindow } from './time-
 /** Sort keys to the integer aggregate they order by (exact, so cursors compare exactly). */
 const SORT_COLUMNS = { startTime: 'startNs', durationMs: 'durationNs', costUsd: 'costNanos' } as const;
 
-/** Scan widths tried in turn when listing by start time: most pages fill from the newest hour. */
-const NARROWING_STEPS_MS = [3_600_000, 8 * 3_600_000, 64 * 3_600_000, 512 * 3_600_000];
+/**
+ * Scan widths tried in turn when listing by start time, each 8× the last, so a scan that comes back
+ * short adds at most 1/7 to the reads of the one that fills the page. Without span-level filters
+ * every trace matches and a busy project fills a page from its newest minutes; with them (a user, a
+ * search term) the share that matches is unknown and usually small, so the first scan is an hour.
+ */
+const NARROWING_STEPS_MS = [450_000, 3_600_000, 8 * 3_600_000, 64 * 3_600_000, 512 * 3_600_000];
+const FILTERED_FIRST_STEP_MS = 3_600_000;
 
 type PageRow = TraceAggregateRow & { sortValue: string };
 
@@ -39,7 +45,8 @@ export async function listTraces(
     rows = candidates.length === 0 ? [] : await pageQuery(driver, projectId, query, window, cursor, limit, candidates);
     hasMore = candidates.length > limit;
   } else {
-    for (const scan of query.sort === 'startTime' ? narrowingScans(window, cursor, query.order) : [window]) {
+    const filtered = spanMatchExpr(new SqlParams(), query) !== null;
+    for (const scan of query.sort === 'startTime' ? narrowingScans(window, cursor, query.order, filtered) : [window]) {
       scanned = scan;
       rows = await pageQuery(driver, projectId, query, scan, cursor, limit);
       if (rows.length > limit) break;
@@ -173,20 +180,21 @@ function tracesExpr(params: SqlParams, traces: readonly IndexedTrace[]): string 
 }
 
 /** Ever wider scans from the page's edge (now, or the cursor) into the window, ending with all of it. */
-export function narrowingScans(window: TimeWindow, cursor: TraceCursor | null, order: 'asc' | 'desc'): TimeWindow[] {
+export function narrowingScans(window: TimeWindow, cursor: TraceCursor | null, order: 'asc' | 'desc', filtered = false): TimeWindow[] {
+  const steps = filtered ? NARROWING_STEPS_MS.filter((width) => width >= FILTERED_FIRST_STEP_MS) : NARROWING_STEPS_MS;
   const cursorMs = cursor === null ? null : Number(BigInt(cursor.value) / 1_000_000n);
   const scans: TimeWindow[] = [];
   if (order === 'desc') {
     // +1 ms: the cursor's own start is still a candidate (ties break on trace id).
     const toMs = cursorMs === null ? window.toMs : Math.min(window.toMs, cursorMs + 1);
-    for (const width of NARROWING_STEPS_MS) {
+    for (const width of steps) {
       if (toMs - width <= window.fromMs) break;
       scans.push({ fromMs: toMs - width, toMs });
     }
     scans.push({ fromMs: window.fromMs, toMs: Math.max(toMs, window.fromMs + 1) });
   } else {
     const fromMs = cursorMs === null ? window.fromMs : Math.max(window.fromMs, cursorMs);
-    for (const width of NARROWING_STEPS_MS) {
+    for (const width of steps) {
       if (fromMs + width >= window.toMs) break;
       scans.push({ fromMs, toMs: fromMs + width });
     }
