@@ -199,7 +199,7 @@ describe('narrowingScans', () => {
   const week = { fromMs: 0, toMs: 7 * 24 * hour };
   const widths = (scans: { fromMs: number; toMs: number }[]) => scans.map((s) => (s.toMs - s.fromMs) / 60_000);
 
-  it('starts from the newest minutes without span-level filters, from the newest hour with them, widening 8× to the window', () => {
+  it('starts from the newest minutes without span-level filters, from the newest hour with filters other than a search term, widening 8× to the window', () => {
     expect(widths(narrowingScans(week, null, 'desc'))).toEqual([7.5, 60, 480, 3840, 10_080]);
     expect(widths(narrowingScans(week, null, 'desc', true))).toEqual([60, 480, 3840, 10_080]);
     for (const scan of narrowingScans(week, null, 'desc')) expect(scan.toMs).toBe(week.toMs);

@@ -10,9 +10,11 @@ const SORT_COLUMNS = { startTime: 'startNs', durationMs: 'durationNs', costUsd: 
 
 /**
  * Scan widths tried in turn when listing by start time, each 8× the last, so a scan that comes back
- * short adds at most 1/7 to the reads of the one that fills the page. Without span-level filters
- * every trace matches and a busy project fills a page from its newest minutes; with them (a user, a
- * search term) the share that matches is unknown and usually small, so the first scan is an hour.
+ * short adds at most 1/7 to the reads of the one that fills the page. The first is 7.5 minutes
+ * without span-level filters (every trace matches: a busy project fills its page there) and with a
+ * search term (prompt text is costly to read per span: a common term fills the page there, a rare
+ * one reads the window in any case). Cheap span-level filters (a user, a model) match an unknown,
+ * usually small share and cost more in per-query overhead than in reads, so they start at an hour.
  */
 const NARROWING_STEPS_MS = [450_000, 3_600_000, 8 * 3_600_000, 64 * 3_600_000, 512 * 3_600_000];
 const FILTERED_FIRST_STEP_MS = 3_600_000;
@@ -45,7 +47,7 @@ export async function listTraces(
     rows = candidates.length === 0 ? [] : await pageQuery(driver, projectId, query, window, cursor, limit, candidates);
     hasMore = candidates.length > limit;
   } else {
-    const filtered = spanMatchExpr(new SqlParams(), query) !== null;
+    const filtered = spanMatchExpr(new SqlParams(), { ...query, q: undefined }) !== null;
     for (const scan of query.sort === 'startTime' ? narrowingScans(window, cursor, query.order, filtered) : [window]) {
       scanned = scan;
       rows = await pageQuery(driver, projectId, query, scan, cursor, limit);
@@ -180,6 +182,7 @@ function tracesExpr(params: SqlParams, traces: readonly IndexedTrace[]): string 
 }
 
 /** Ever wider scans from the page's edge (now, or the cursor) into the window, ending with all of it. */
+/** `filtered`: span-level filters other than a search term are set. */
 export function narrowingScans(window: TimeWindow, cursor: TraceCursor | null, order: 'asc' | 'desc', filtered = false): TimeWindow[] {
   const steps = filtered ? NARROWING_STEPS_MS.filter((width) => width >= FILTERED_FIRST_STEP_MS) : NARROWING_STEPS_MS;
   const cursorMs = cursor === null ? null : Number(BigInt(cursor.value) / 1_000_000n);
