@@ -181,8 +181,10 @@ function tracesExpr(params: SqlParams, traces: readonly IndexedTrace[]): string 
   return `${ids} AND (${ranges.join(' OR ')})`;
 }
 
-/** Ever wider scans from the page's edge (now, or the cursor) into the window, ending with all of it. */
-/** `filtered`: span-level filters other than a search term are set. */
+/**
+ * Ever wider scans from the page's edge (now, or the cursor) into the window, ending with all of it.
+ * `filtered`: span-level filters other than a search term are set (the first scan is then an hour).
+ */
 export function narrowingScans(window: TimeWindow, cursor: TraceCursor | null, order: 'asc' | 'desc', filtered = false): TimeWindow[] {
   const steps = filtered ? NARROWING_STEPS_MS.filter((width) => width >= FILTERED_FIRST_STEP_MS) : NARROWING_STEPS_MS;
   const cursorMs = cursor === null ? null : Number(BigInt(cursor.value) / 1_000_000n);
