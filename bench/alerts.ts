@@ -13,6 +13,7 @@ import { createAlertsContext } from '../apps/server/src/alerts/alerts-context.ts
 import { newId } from '../apps/server/src/alerts/db.ts';
 import { generateWebhookSecret, signedHeaders } from '../apps/server/src/alerts/signer.ts';
 import { BENCH_PROJECT, synthesiseSpans } from './storage-synth.ts';
+import { cliArg } from './bench-env.ts';
 
 export interface AlertsBenchFigures {
   cores: number;
@@ -132,10 +133,9 @@ function round(v: number): number {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
   const f = await runAlertsBench({
-    ...(arg('spans') ? { spans: Number(arg('spans')) } : {}),
-    ...(arg('messages') ? { messages: Number(arg('messages')) } : {}),
+    ...(cliArg('spans') ? { spans: Number(cliArg('spans')) } : {}),
+    ...(cliArg('messages') ? { messages: Number(cliArg('messages')) } : {}),
     log: (l) => console.log(l),
   });
   if (process.argv.includes('--json')) console.log(JSON.stringify(f));

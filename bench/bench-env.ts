@@ -5,6 +5,11 @@ import { availableParallelism, cpus, loadavg, release, totalmem, type } from 'no
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The value of `--name=value` on the command line (everything after the first '='), if given. */
+export function cliArg(name: string): string | undefined {
+  return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface MachineInfo {

@@ -14,6 +14,7 @@ import { overrideMatcher } from '../apps/server/src/cost/price-rows.ts';
 import { recostSpans } from '../apps/server/src/cost/recost.ts';
 import type { DecodedResourceSpans, DecodedSpan } from '../apps/server/src/ingest/decoded-span.ts';
 import { normaliseResourceSpans } from '../apps/server/src/normalise/index.ts';
+import { cliArg } from './bench-env.ts';
 
 export interface CostBenchFigures {
   priceUsageMicros: number;
@@ -99,8 +100,7 @@ export async function runCostBench(opts: { spans?: number; log?: ((l: string) =>
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
   const json = process.argv.includes('--json');
-  const figures = await runCostBench({ spans: Number(arg('spans') ?? 50_000), log: json ? undefined : (l) => console.log(l) });
+  const figures = await runCostBench({ spans: Number(cliArg('spans') ?? 50_000), log: json ? undefined : (l) => console.log(l) });
   if (json) console.log(JSON.stringify(figures));
 }

@@ -19,6 +19,7 @@ import {
   queryTopList,
 } from '../packages/storage/src/index.ts';
 import { BENCH_PROJECT, synthesiseSpans } from './storage-synth.ts';
+import { cliArg } from './bench-env.ts';
 
 export interface QueryBenchFigures {
   cores: number;
@@ -29,6 +30,12 @@ export interface QueryBenchFigures {
   medianMs: Record<string, number>;
   /** [min, max] over the same runs as the median. */
   spreadMs: Record<string, [number, number]>;
+}
+
+/** Just after the newest span of the store, in ms. */
+async function newestSpanMs(driver: Awaited<ReturnType<typeof openDriver>>): Promise<number> {
+  const [row] = await driver.query<{ ms: string }>('SELECT toString(toUnixTimestamp64Milli(max(Timestamp)) + 1) AS ms FROM spans');
+  return Number(row?.ms);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -64,8 +71,7 @@ export async function runQueryBench(opts: QueryBenchOptions = {}): Promise<Query
     const p = BENCH_PROJECT;
     // A reused store is queried as of its newest span, so its windows hold what they held when it
     // was synthesised.
-    const [newest] = await driver.query<{ ms: string }>('SELECT toString(toUnixTimestamp64Milli(max(Timestamp)) + 1) AS ms FROM spans');
-    const now = opts.storeDir === undefined ? Date.now() : Number(newest?.ms);
+    const now = opts.storeDir === undefined ? Date.now() : await newestSpanMs(driver);
     const week = new Date(now - 7 * 86_400_000).toISOString();
     const latest = await listTraces(driver, p, TraceListQuery.parse({}), now);
     const traceId = latest.items.at(-1)?.traceId;
@@ -115,13 +121,12 @@ export async function runQueryBench(opts: QueryBenchOptions = {}): Promise<Query
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
   const json = process.argv.includes('--json');
   const figures = await runQueryBench({
-    spans: Number(arg('spans') ?? 1_000_000),
-    runs: Number(arg('runs') ?? 9),
-    storeDir: arg('store'),
-    cases: arg('cases')?.split(','),
+    spans: Number(cliArg('spans') ?? 1_000_000),
+    runs: Number(cliArg('runs') ?? 9),
+    storeDir: cliArg('store'),
+    cases: cliArg('cases')?.split(','),
     log: json ? undefined : (line) => console.log(line),
   });
   if (json) console.log(JSON.stringify(figures));

@@ -10,12 +10,11 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
-import { gitRevision, keyVersions, loadAverages, machineInfo, ROOT } from './bench-env.ts';
+import { cliArg, gitRevision, keyVersions, loadAverages, machineInfo, ROOT } from './bench-env.ts';
 import { benchPlan, parseOnly, type BenchJob } from './bench-plan.ts';
 import { renderReport, type BenchRun, type JobResult } from './report.ts';
 import type { SpeedProbe } from './speed-probe.ts';
 
-const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const flag = (name: string) => process.argv.includes(`--${name}`);
 const progress = (line: string) => process.stdout.write(`${line}\n`);
 const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -101,21 +100,21 @@ function carriedJobs(rawPath: string | undefined, plan: BenchJob[]): JobResult[]
 }
 
 async function main(): Promise<number> {
-  const render = arg('render');
+  const render = cliArg('render');
   if (render !== undefined) {
-    const out = resolvePath(ROOT, arg('out') ?? 'BENCHMARKS.md');
+    const out = resolvePath(ROOT, cliArg('out') ?? 'BENCHMARKS.md');
     writeFileSync(out, renderReport(JSON.parse(readFileSync(render, 'utf8')) as BenchRun));
     progress(`re-rendered ${out} from ${render}`);
     return 0;
   }
   const quick = flag('quick');
   const spans10m = flag('spans10m');
-  const fullPlan = benchPlan({ quick, spans10m, only: parseOnly(arg('only')) });
-  const skip = (arg('skip') ?? '').split(',').filter((id) => id !== '');
+  const fullPlan = benchPlan({ quick, spans10m, only: parseOnly(cliArg('only')) });
+  const skip = (cliArg('skip') ?? '').split(',').filter((id) => id !== '');
   const unknownSkips = skip.filter((id) => !fullPlan.some((j) => j.id === id));
   if (unknownSkips.length > 0) throw new Error(`--skip names no run of this plan: ${unknownSkips.join(', ')} (runs: ${fullPlan.map((j) => j.id).join(', ')})`);
   const plan = fullPlan.filter((j) => !skip.includes(j.id));
-  const outPath = resolvePath(ROOT, arg('out') ?? 'BENCHMARKS.md');
+  const outPath = resolvePath(ROOT, cliArg('out') ?? 'BENCHMARKS.md');
   const command = ['pnpm bench', ...process.argv.slice(2)].join(' ');
   const started = new Date();
   const loadStart = loadAverages();
@@ -126,7 +125,7 @@ async function main(): Promise<number> {
   // The raw figures, so the report can be re-rendered (--render=FILE) without measuring again.
   const rawPath = join(tmpdir(), `sightline-bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
   const jobs: JobResult[] = [];
-  const carried = carriedJobs(arg('keep'), plan);
+  const carried = carriedJobs(cliArg('keep'), plan);
   // Report order: that of a full run, so sections list their sizes in the same order every time.
   const order = benchPlan({ quick, spans10m: true }).map((j) => j.id);
   const ordered = (list: JobResult[]) => [...list].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));

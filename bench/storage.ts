@@ -13,6 +13,7 @@ import type { SpanRow } from '../packages/contracts/src/index.ts';
 import { spanRow } from '../packages/storage/src/testing/span-fixtures.ts';
 import { insertSpans, migrate, openDriver, type Driver } from '../packages/storage/src/index.ts';
 import { BENCH_PROJECT, jsContentPool, jsSpanBatch, synthesiseSpans } from './storage-synth.ts';
+import { cliArg } from './bench-env.ts';
 
 export interface StorageBenchOptions {
   /** Spans synthesised for the query measurements. Default 1M. */
@@ -339,19 +340,18 @@ function round(value: number): number {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const spans = process.argv.includes('--10m') ? 10_000_000 : Number(arg('spans') ?? 1_000_000);
+  const spans = process.argv.includes('--10m') ? 10_000_000 : Number(cliArg('spans') ?? 1_000_000);
   const figures = await runStorageBench({
     spans,
-    ...(arg('insert-rows') === undefined ? {} : { insertRows: Number(arg('insert-rows')) }),
-    ...(arg('batch-size') === undefined ? {} : { batchSize: Number(arg('batch-size')) }),
-    ...(arg('in-flight') === undefined ? {} : { inFlight: Number(arg('in-flight')) }),
-    ...(arg('large-batch-size') === undefined ? {} : { largeBatchSize: Number(arg('large-batch-size')) }),
-    ...(arg('large-batch-rows') === undefined ? {} : { largeBatchRows: Number(arg('large-batch-rows')) }),
-    ...(arg('sustained-rows') === undefined ? {} : { sustainedRows: Number(arg('sustained-rows')) }),
+    ...(cliArg('insert-rows') === undefined ? {} : { insertRows: Number(cliArg('insert-rows')) }),
+    ...(cliArg('batch-size') === undefined ? {} : { batchSize: Number(cliArg('batch-size')) }),
+    ...(cliArg('in-flight') === undefined ? {} : { inFlight: Number(cliArg('in-flight')) }),
+    ...(cliArg('large-batch-size') === undefined ? {} : { largeBatchSize: Number(cliArg('large-batch-size')) }),
+    ...(cliArg('large-batch-rows') === undefined ? {} : { largeBatchRows: Number(cliArg('large-batch-rows')) }),
+    ...(cliArg('sustained-rows') === undefined ? {} : { sustainedRows: Number(cliArg('sustained-rows')) }),
     insertOnly: process.argv.includes('--insert-only'),
     // --after-migrate='SYSTEM STOP MERGES;ALTER TABLE spans DROP INDEX idx_res_attr_key'
-    ...(arg('after-migrate') === undefined ? {} : { afterMigrate: (arg('after-migrate') ?? '').split(';').filter((s) => s.trim() !== '') }),
+    ...(cliArg('after-migrate') === undefined ? {} : { afterMigrate: (cliArg('after-migrate') ?? '').split(';').filter((s) => s.trim() !== '') }),
     log: (line) => console.log(line),
   });
   if (process.argv.includes('--json')) console.log(JSON.stringify(figures));
