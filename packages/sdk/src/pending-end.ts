@@ -27,10 +27,20 @@ const SLICE = 16;
 /** Sweep period when spans end "on the next turn": batches many spans per timer tick. */
 const NEXT_TURN_SWEEP_MS = 10;
 
+/**
+ * Finished calls waiting at most. Each holds its request and response until sealed, and the sweep
+ * needs the event loop to turn: an app awaiting calls whose responses never wait on I/O (a stub
+ * `fetch` in its tests, a cache in front of the client) never lets it, and would keep every call
+ * it ever made. Past the cap the oldest waiting call is sealed on the spot, in the call that
+ * finishes; its validation, if any comes later, lands on a child span as for any late one.
+ */
+export const MAX_PENDING_CALLS = 2048;
+
 export function deferEnd(call: LlmCall): void {
   const window = settings.validationWindowMs;
   call.dueMs = call.endMs + window;
   pending.add(call);
+  if (pending.size > MAX_PENDING_CALLS) sealOldest();
   if (!sweeper) {
     idleTicks = 0;
     // One shared timer rather than a macrotask per call: at window 0 validation has run in the
@@ -75,6 +85,13 @@ function sweepSlice(due: LlmCall[], from: number): void {
   for (let i = from; i < to; i++) endNow(due[i] as LlmCall);
   if (to < due.length) setImmediate(sweepSlice, due, to);
   else sweeping = false;
+}
+
+function sealOldest(): void {
+  for (const call of pending) {
+    endNow(call);
+    return;
+  }
 }
 
 function endNow(call: LlmCall): void {
