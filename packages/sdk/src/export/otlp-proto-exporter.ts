@@ -4,7 +4,7 @@ import { gzip } from 'node:zlib';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { dropCounters, reportInternal } from '../diagnostics.ts';
-import { estimateSpanBytes } from './bounded-processor.ts';
+import { estimateSpanBytes, type UntracedTransport } from './bounded-processor.ts';
 import { encodeTraceRequestInSlices } from './otlp-proto-encode.ts';
 import { ProtoWriter } from './proto-writer.ts';
 import { readPartialSuccess } from './otlp-response.ts';
@@ -31,6 +31,19 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 const ENCODE_SLICE_SPANS = 32;
 const nextTurn = (): Promise<void> => new Promise<void>((r) => setImmediate(r));
 
+type Request = typeof http.request;
+
+/**
+ * `request` as Node defines it, from under any instrumentation's wrapper (OpenTelemetry's HTTP
+ * instrumentation wraps it with shimmer, which keeps the wrapped function as `__original`): the
+ * exporter's own requests are never recorded as spans, whatever context they run in.
+ */
+function unpatchedRequest(mod: typeof http | typeof https): Request {
+  let fn = mod.request as Request & { __original?: unknown };
+  for (let depth = 0; depth < 8 && typeof fn.__original === 'function'; depth++) fn = fn.__original as Request & { __original?: unknown };
+  return fn;
+}
+
 type Attempt = { ok: true; body: Buffer; contentType: string } | { ok: false; retryable: boolean; retryAfterMs?: number | undefined; error: Error };
 
 /**
@@ -47,7 +60,9 @@ type Attempt = { ok: true; body: Buffer; contentType: string } | { ok: false; re
  * const processor = new BatchSpanProcessor(new SightlineProtoExporter({ url: 'http://localhost:4318/v1/traces' }));
  * ```
  */
-export class SightlineProtoExporter implements SpanExporter {
+export class SightlineProtoExporter implements SpanExporter, UntracedTransport {
+  /** Its requests bypass HTTP instrumentation, so its spans never trace their own export. */
+  readonly untracedTransport = true;
   private readonly url: URL;
   private readonly agent: http.Agent;
   private readonly headers: Record<string, string>;
@@ -169,7 +184,7 @@ export class SightlineProtoExporter implements SpanExporter {
         }
       };
       try {
-        const req = (this.url.protocol === 'https:' ? https : http).request(this.url, {
+        const req = unpatchedRequest(this.url.protocol === 'https:' ? https : http)(this.url, {
           method: 'POST',
           agent: this.agent,
           headers: { ...this.headers, 'Content-Length': String(body.length) },
