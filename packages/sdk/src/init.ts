@@ -75,6 +75,7 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
     settings.validationWindowMs = config.validationWindowMs;
     settings.configVersion = config.configVersion;
     settings.serverless = options.serverless === true;
+    const host = existingProvider();
     const processor = new RootTrackingProcessor(
       options.spanProcessor ??
         new BoundedBatchProcessor(options.exporter ?? makeExporter(config), {
@@ -82,10 +83,10 @@ export function init(options: SightlineOptions = {}): SightlineHandle {
           maxExportBatchSize: config.maxExportBatchSize,
           scheduledDelayMillis: config.scheduledDelayMillis,
           exportTimeoutMillis: 15_000,
+          suppressTracing: host !== undefined,
         }),
     );
     ensureContextManager();
-    const host = existingProvider();
     let ownProvider: BasicTracerProvider | undefined;
     let hostProvider: TracerProvider | undefined;
     let registeredGlobal = false;

@@ -79,6 +79,14 @@ describe('BoundedBatchProcessor', () => {
     expect(manager.entered - before).toBe(2);
   });
 
+  it("exports inside suppressTracing when told to (a host SDK's), even through an untraced transport", async () => {
+    const ours = recordingExporter(true);
+    const processor = new BoundedBatchProcessor(ours, { ...OPTIONS, suppressTracing: true });
+    endSpans(processor, 4);
+    await processor.forceFlush();
+    expect(ours.suppressed).toEqual([true]);
+  });
+
   it('exports a full batch at once and a partial one after the delay', async () => {
     const exporter = recordingExporter(true);
     const processor = new BoundedBatchProcessor(exporter, { ...OPTIONS, scheduledDelayMillis: 50 });

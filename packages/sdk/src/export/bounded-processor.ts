@@ -9,6 +9,13 @@ export interface BoundedProcessorOptions {
   maxExportBatchSize: number;
   scheduledDelayMillis: number;
   exportTimeoutMillis: number;
+  /**
+   * Export inside `suppressTracing` even through an untraced transport. For a host's own
+   * OpenTelemetry SDK, whose instrumentations may see requests by other means than a wrapped
+   * `request` (diagnostics channels): the host runs its context manager with async hooks on
+   * already, so suppressing costs it nothing.
+   */
+  suppressTracing?: boolean;
 }
 
 /** A rough, cheap size of a span as it will travel: its string payload plus fixed overhead. */
@@ -64,7 +71,7 @@ export class BoundedBatchProcessor implements SpanProcessor {
   constructor(private readonly exporter: SpanExporter, private readonly options: BoundedProcessorOptions) {
     // The byte budget is the binding limit; the count limit only guards against tiny-span floods.
     this.maxQueueSize = Math.max(options.maxExportBatchSize, 100_000);
-    this.suppress = !hasUntracedTransport(exporter);
+    this.suppress = options.suppressTracing === true || !hasUntracedTransport(exporter);
   }
 
   onStart(_span: Span, _parentContext: Context): void {}
