@@ -34,7 +34,7 @@ const messagesFor = (): typeof MESSAGES =>
 // --discard: every mode's exporter discards its spans (the call path and span building alone, no
 // socket noise), for A/B of changes that do not touch export.
 const discard = process.argv.includes('--discard');
-const discarding = { export: (_s: unknown[], cb: (r: { code: number }) => void) => cb({ code: 0 }), shutdown: async () => undefined };
+const discarding = { export: (_s: unknown[], cb: (r: { code: number }) => void) => cb({ code: 0 }), shutdown: async () => undefined, untracedTransport: true as const };
 const sink = await startSink();
 const endpoint = sink.url;
 const make = () => new OpenAI({ apiKey: 'x', baseURL: 'http://llm.invalid/v1', maxRetries: 0, fetch: cannedFetch });

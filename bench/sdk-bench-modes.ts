@@ -133,7 +133,9 @@ export async function setupMode(mode: Mode, cfg: ModeConfig): Promise<ModeSetup>
     case 'sightline-noexport': {
       // SDK_BENCH_SDK: another copy of the SDK's source (A/B across processes).
       const sdk = (await import(process.env.SDK_BENCH_SDK ?? '@sightline/sdk')) as typeof Sightline;
-      const exporter = mode === 'sightline-noexport' ? { export: (_s: unknown[], cb: (r: { code: number }) => void) => cb({ code: 0 }), shutdown: async () => undefined } : undefined;
+      // Discards its spans; it makes no request, so like the SDK's own exporter it needs no
+      // suppress-tracing context (which would turn on async hooks for the whole process).
+      const exporter = mode === 'sightline-noexport' ? { export: (_s: unknown[], cb: (r: { code: number }) => void) => cb({ code: 0 }), shutdown: async () => undefined, untracedTransport: true as const } : undefined;
       // Overrides for trying export settings: SDK_BENCH_PROTOCOL=http/json (default: the SDK's own
       // default, protobuf), SDK_BENCH_BATCH=512.
       const protocol = process.env.SDK_BENCH_PROTOCOL;

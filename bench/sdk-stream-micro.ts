@@ -47,7 +47,7 @@ function standIn(): OpenAI {
   return client as unknown as OpenAI;
 }
 
-const discard = { export: (_s: unknown[], cb: (r: { code: number }) => void) => cb({ code: 0 }), shutdown: async () => undefined };
+const discard = { export: (_s: unknown[], cb: (r: { code: number }) => void) => cb({ code: 0 }), shutdown: async () => undefined, untracedTransport: true as const };
 const sink = process.argv.includes('--export') ? await startSink() : undefined;
 sdk.init({ registerGlobal: false, flushOnExit: false, ...(sink ? { endpoint: sink.url } : { exporter: discard }) });
 const wrapped = sdk.wrapOpenAI(standIn(), { provider: 'openai' });
