@@ -34,7 +34,11 @@ export function sdkSection(figures: ModeFigures[], opts: Record<string, unknown>
       'Heap growth: `heapUsed` after GC, end minus start. ' +
       `Median over ${n('rounds', 3)} rounds (a fresh worker each) with [min–max]; ratio: added CPU ÷ the bare OTel span's added CPU in the same run. ` +
       'The reference is measured twice, in workers of its own (the A/A row): how far that ratio is from 1.00× is how much two ' +
-      'measurements of the same code differ across processes on this box, the resolution of every ratio here.',
+      'measurements of the same code differ across processes on this box, the resolution of every ratio here. ' +
+      'Async hooks: the workload sets no context of its own, so in Sightline\'s workers they stay off (its export enters no context), while the stock ' +
+      'OpenTelemetry SDK of the bare span and the peers turns them on at its first export; in both cases the unwrapped client of the same worker runs ' +
+      'in the same state, so "added" compares like with like. An app that calls `withContext` or a `trace*` step turns them on for itself; ' +
+      '`bench/sdk-async-hooks.ts` measures what they cost an app (whole wrapped call 1.2–1.3× here).',
   ];
   const targets: TargetRow[] = [];
   for (const stream of [false, true]) {
