@@ -11,7 +11,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import OpenAI from 'openai';
 import type * as Sightline from '@sightline/sdk';
 import { cannedFetch, startSink } from './sdk-bench-servers.ts';
-import { bareSpanAround, chatCall, measureBlock, median, MESSAGES, nextTurn } from './sdk-bench-modes.ts';
+import { bareSpanAround, chatCall, discardingExporter, measureBlock, median, MESSAGES, nextTurn } from './sdk-bench-modes.ts';
 
 type Sdk = typeof Sightline;
 const argAt = (name: string) => process.argv.indexOf(`--${name}`);
@@ -34,13 +34,12 @@ const messagesFor = (): typeof MESSAGES =>
 // --discard: every mode's exporter discards its spans (the call path and span building alone, no
 // socket noise), for A/B of changes that do not touch export.
 const discard = process.argv.includes('--discard');
-const discarding = { export: (_s: unknown[], cb: (r: { code: number }) => void) => cb({ code: 0 }), shutdown: async () => undefined, untracedTransport: true as const };
 const sink = await startSink();
 const endpoint = sink.url;
 const make = () => new OpenAI({ apiKey: 'x', baseURL: 'http://llm.invalid/v1', maxRetries: 0, fetch: cannedFetch });
 
 function sdkMode(sdk: Sdk) {
-  sdk.init({ endpoint, registerGlobal: false, flushOnExit: false, ...(discard ? { exporter: discarding } : {}) });
+  sdk.init({ endpoint, registerGlobal: false, flushOnExit: false, ...(discard ? { exporter: discardingExporter } : {}) });
   const client = sdk.wrapOpenAI(make(), { provider: 'openai' });
   return { call: () => drive(client), flush: () => sdk.flush() };
 }
@@ -62,7 +61,7 @@ interface ModeRun {
 // they would join it, and every span would go through every pipeline.
 const sdkModes: Record<string, ModeRun> = { current: sdkMode(current) };
 if (basePath) sdkModes.base = sdkMode((await import(basePath)) as Sdk);
-const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(discard ? discarding : new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }))] });
+const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(discard ? discardingExporter : new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }))] });
 provider.register();
 const tracer = provider.getTracer('bench');
 const plainClient = make();

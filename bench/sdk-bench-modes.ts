@@ -69,6 +69,17 @@ export async function bareSpanAround(
   span.end();
 }
 
+/**
+ * An exporter that discards its spans at once. It makes no request, so like the SDK's own exporter
+ * it is an untraced transport: the SDK calls it without a suppress-tracing context (which would
+ * turn on async hooks for the whole process).
+ */
+export const discardingExporter = {
+  export: (_spans: unknown[], cb: (r: { code: number }) => void) => cb({ code: 0 }),
+  shutdown: async () => undefined,
+  untracedTransport: true as const,
+};
+
 /** Yields to the event loop once (between calls: the SDK ends spans on a later turn, as in an app). */
 export const nextTurn = (): Promise<void> => new Promise<void>((r) => setImmediate(r));
 
@@ -133,9 +144,7 @@ export async function setupMode(mode: Mode, cfg: ModeConfig): Promise<ModeSetup>
     case 'sightline-noexport': {
       // SDK_BENCH_SDK: another copy of the SDK's source (A/B across processes).
       const sdk = (await import(process.env.SDK_BENCH_SDK ?? '@sightline/sdk')) as typeof Sightline;
-      // Discards its spans; it makes no request, so like the SDK's own exporter it needs no
-      // suppress-tracing context (which would turn on async hooks for the whole process).
-      const exporter = mode === 'sightline-noexport' ? { export: (_s: unknown[], cb: (r: { code: number }) => void) => cb({ code: 0 }), shutdown: async () => undefined, untracedTransport: true as const } : undefined;
+      const exporter = mode === 'sightline-noexport' ? discardingExporter : undefined;
       // Overrides for trying export settings: SDK_BENCH_PROTOCOL=http/json (default: the SDK's own
       // default, protobuf), SDK_BENCH_BATCH=512.
       const protocol = process.env.SDK_BENCH_PROTOCOL;

@@ -14,7 +14,7 @@ import type OpenAI from 'openai';
 import { APIPromise } from 'openai/core/api-promise';
 import { Stream } from 'openai/core/streaming';
 import type * as Sightline from '@sightline/sdk';
-import { bareSpanAround, chatCall, measureBlock, median, MESSAGES, nextTurn } from './sdk-bench-modes.ts';
+import { bareSpanAround, chatCall, discardingExporter, measureBlock, median, MESSAGES, nextTurn } from './sdk-bench-modes.ts';
 import { CANNED_CHUNKS, CANNED_PLAIN, startSink } from './sdk-bench-servers.ts';
 
 const argAt = (name: string) => process.argv.indexOf(`--${name}`);
@@ -47,11 +47,10 @@ function standIn(): OpenAI {
   return client as unknown as OpenAI;
 }
 
-const discard = { export: (_s: unknown[], cb: (r: { code: number }) => void) => cb({ code: 0 }), shutdown: async () => undefined, untracedTransport: true as const };
 const sink = process.argv.includes('--export') ? await startSink() : undefined;
-sdk.init({ registerGlobal: false, flushOnExit: false, ...(sink ? { endpoint: sink.url } : { exporter: discard }) });
+sdk.init({ registerGlobal: false, flushOnExit: false, ...(sink ? { endpoint: sink.url } : { exporter: discardingExporter }) });
 const wrapped = sdk.wrapOpenAI(standIn(), { provider: 'openai' });
-const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(sink ? new OTLPTraceExporter({ url: `${sink.url}/v1/traces` }) : discard)] });
+const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(sink ? new OTLPTraceExporter({ url: `${sink.url}/v1/traces` }) : discardingExporter)] });
 provider.register();
 const tracer = provider.getTracer('bench');
 const plain = standIn();
