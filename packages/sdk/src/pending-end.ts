@@ -40,7 +40,7 @@ export function deferEnd(call: LlmCall): void {
   const window = settings.validationWindowMs;
   call.dueMs = call.endMs + window;
   pending.add(call);
-  if (pending.size > MAX_PENDING_CALLS) sealOldest();
+  if (pending.size > MAX_PENDING_CALLS) endNow(pending.values().next().value as LlmCall);
   if (!sweeper) {
     idleTicks = 0;
     // One shared timer rather than a macrotask per call: at window 0 validation has run in the
@@ -85,13 +85,6 @@ function sweepSlice(due: LlmCall[], from: number): void {
   for (let i = from; i < to; i++) endNow(due[i] as LlmCall);
   if (to < due.length) setImmediate(sweepSlice, due, to);
   else sweeping = false;
-}
-
-function sealOldest(): void {
-  for (const call of pending) {
-    endNow(call);
-    return;
-  }
 }
 
 function endNow(call: LlmCall): void {
